@@ -1,0 +1,3 @@
+from govwatch.cli.main import main
+
+raise SystemExit(main())
