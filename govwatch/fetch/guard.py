@@ -79,7 +79,12 @@ async def check_url(url: str, *, allow_private: bool) -> None:
         return
     if host.lower() == "localhost" or host.lower().endswith(".localhost"):
         raise BlockedAddress(host)
-    addrs = await resolve(host, port)
+    literal = host.strip("[]")
+    try:
+        ipaddress.ip_address(literal.split("%", 1)[0])
+        addrs = [literal]
+    except ValueError:
+        addrs = await resolve(host, port)
     bad = [a for a in addrs if is_private_ip(a)]
     if bad:
         raise BlockedAddress(f"{host} → {', '.join(bad)}")
