@@ -90,14 +90,18 @@ def decode(body: bytes, content_type: str = "") -> tuple[str, str | None]:
         if body.startswith(bom):
             return body[len(bom) :].decode(enc, "replace"), enc
     declared = [e for e in (header_charset(content_type), meta_charset(body)) if e]
+    # Valid UTF-8 holding non-ASCII bytes is UTF-8 whatever the label says: GBK text practically never
+    # forms valid UTF-8, while UTF-8 bytes often decode "cleanly" as GB18030 into mojibake (pages saved
+    # or re-encoded by a CMS keep their old gb2312 <meta>).
+    text = _strict(body, "utf-8")
+    if text is not None:
+        if body.isascii() and declared:
+            return text, declared[0]
+        return text, "utf-8"
     for enc in dict.fromkeys(declared):
         text = _strict(body, enc)
         if text is not None:
             return text, enc
-    # Declared labels failed (or none): UTF-8 is cheap to test and wins when it fits.
-    text = _strict(body, "utf-8")
-    if text is not None:
-        return text, "utf-8"
     enc = _detect(body)
     if enc:
         text = _strict(body, enc)

@@ -82,3 +82,9 @@ def test_guard_checks_resolved_addresses(monkeypatch):
         await guard.check_url("http://rebind.example.cn/", allow_private=True)
 
     asyncio.run(go())
+
+
+def test_utf8_page_with_stale_gb2312_meta():
+    body = '<meta http-equiv="Content-Type" content="text/html; charset=gb2312"><p>北京朝阳 中<b>x</b></p>'.encode()
+    text, enc = decode(body, "text/html")
+    assert "北京朝阳 中" in text and enc == "utf-8"
