@@ -84,12 +84,27 @@ def from_env(env: dict[str, str] | None = None) -> Settings:
     )
 
 
+_override: Settings | None = None
+
+
 @lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    """The process-wide settings, read once from the environment."""
+def _from_process_env() -> Settings:
     return from_env()
+
+
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment (or set by :func:`use_settings`)."""
+    return _override or _from_process_env()
+
+
+def use_settings(settings: Settings | None) -> None:
+    """Make ``settings`` the process-wide settings (the demo allows loopback sites); None restores."""
+    global _override
+    _override = settings
 
 
 def reset_settings_cache() -> None:
     """Forget the cached settings (tests change the environment between cases)."""
-    get_settings.cache_clear()
+    global _override
+    _override = None
+    _from_process_env.cache_clear()
