@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from govwatch.crawl.linkcheck import LinkStatus
 from govwatch.crawl.pages import Link
+from govwatch.crawl.urls import normalize_url
 from govwatch.findings import Finding, make
 from govwatch.rules import Rules
 
@@ -36,6 +37,11 @@ class ChannelEntry:
     page_url: str
 
 
+def _words(rules: Rules, key: str) -> list[str]:
+    # YAML reads 12345 as a number: words are compared as text.
+    return [str(w) for w in (rules.get(key, []) or []) if str(w)]
+
+
 def _label(link: Link) -> str:
     text = link.text.strip()
     return text if text else link.title.strip()
@@ -47,13 +53,12 @@ def classify_label(label: str, rules: Rules, *, title: str = "") -> set[str]:
     if not label or len(label) > MAX_LABEL or _DATEISH.search(label) or _HEADLINE_MARKS.search(label):
         return set()
     both = label + " " + title
-    excluded = rules.get("interaction.excluded_words", []) or []
-    if any(w in both for w in excluded):
+    if any(w in both for w in _words(rules, "interaction.excluded_words")):
         return set()
     kinds: set[str] = set()
-    if any(w in label for w in rules.get("interaction.words", []) or []):
+    if any(w in label for w in _words(rules, "interaction.words")):
         kinds.add("interaction")
-    if any(w in label for w in rules.get("interaction.service_words", []) or []):
+    if any(w in label for w in _words(rules, "interaction.service_words")):
         kinds.add("service")
     return kinds
 
@@ -78,6 +83,9 @@ def channel_entries(rules: Rules, links: Iterable[Link]) -> list[ChannelEntry]:
     for link in links:
         if any(w in link.url.lower() for w in _EXCLUDED_URL_WORDS):
             continue
+        # "#" tabs and script menus resolve to the page itself: not an entry to anywhere.
+        if link.url.rstrip("/") == (normalize_url(link.page_url) or link.page_url).rstrip("/"):
+            continue
         for kind in sorted(classify_label(_label(link), rules, title=link.title)):
             if (kind, link.url) in seen:
                 continue
@@ -98,7 +106,7 @@ def channel_findings(
     target_titles: Mapping[str, str] | None = None,
 ) -> tuple[list[Finding], dict[str, list[str]]]:
     """Vetoes for the missing channels, and the working entries found per kind (for the run stats)."""
-    excluded = rules.get("interaction.excluded_words", []) or []
+    excluded = _words(rules, "interaction.excluded_words")
     titles = target_titles or {}
     working: dict[str, list[str]] = {"interaction": [], "service": []}
     broken: dict[str, list[str]] = {"interaction": [], "service": []}
