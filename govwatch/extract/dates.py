@@ -58,11 +58,11 @@ def _mk(y: int, m: int, d: int) -> date | None:
 
 def infer_year(month: int, day: int, as_of: date) -> date | None:
     """The latest date with this month and day that is not after ``as_of``."""
-    for year in (as_of.year, as_of.year - 1):
+    for year in range(as_of.year, as_of.year - (8 if (month, day) == (2, 29) else 2), -1):
         d = _mk(year, month, day)
         if d is not None and d <= as_of:
             return d
-    return _mk(as_of.year - 4, month, day) if (month, day) == (2, 29) else None
+    return None
 
 
 def find_dates(text: str, as_of: date | None = None) -> list[DateMatch]:
