@@ -1,0 +1,124 @@
+"""monthly_inspection: the monthly full inspection, then scores; updates the monthly_inspection Asset."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from airflow.sdk import CronTriggerTimetable, dag, task
+from operators.govwatch_common import (
+    CRAWL_POOL,
+    MONTHLY_INSPECTION_ASSET,
+    START_DATE,
+    TZ,
+    as_of_param,
+    default_args,
+    max_shards_param,
+    report_period,
+    resolve_as_of,
+    resolve_sites,
+    sites_param,
+    small,
+)
+from operators.govwatch_operators import ValidationGateOperator
+
+DOC = """
+### 月度全面检查（monthly_inspection）
+
+每月 1 日 02:00（北京时间）对全部在用网站做一次全面检查：可用性（前 7 天的探测）、首页和栏目更新、
+互动与办事入口、留言答复时限、错链（`broken_link`）、暗链（`dark_link`）、错别字和严重表述错误、
+个人信息泄露、政策解读关联，以及政务新媒体；随后按指标计分（`scores`，单项否决、扣分、合格率）。
+本次运行的逻辑日期（北京时间）即检查基准日；1 日的检查对应上一个自然月的月报。
+
+网站按 `max_shards` 分成有限个分片任务并行，抓取在 `govwatch_crawl` 池中限流，XCom 中只有计数。
+计分后由数据质量闸门校验；通过后更新资产 `govwatch://monthly_inspection`，触发 `monthly_report` 生成月报、
+通报和各单位整改通知。校验不通过则不会发出任何通知。
+
+**参数**
+- `as_of`：检查基准日（YYYY-MM-DD），留空为本次运行日期；
+- `sites`：只检查这些网站（网站标识码），留空为全部；
+- `max_shards`：分片任务数上限（默认 16）。
+
+**失败怎么办**：分片失败自动重试两次，仍失败时运维人员收到告警；查看日志修复后清除（Clear）该分片，
+再让后续任务继续（同一基准日重跑不重复记录）。数据校验失败时先核对 Data Docs，确认是网站改版还是真实问题，
+再决定重跑或手动触发 `monthly_report`。
+"""
+
+
+@dag(
+    dag_id="monthly_inspection",
+    schedule=CronTriggerTimetable("0 2 1 * *", timezone=TZ),
+    start_date=START_DATE,
+    catchup=False,
+    max_active_runs=1,
+    dagrun_timeout=timedelta(hours=20),
+    default_args=default_args(),
+    params={"as_of": as_of_param(), "sites": sites_param(), "max_shards": max_shards_param()},
+    tags=["govwatch", "全面检查", "每月"],
+    doc_md=DOC,
+)
+def monthly_inspection() -> None:
+    @task(
+        doc_md="把要检查的网站分成至多 `max_shards` 组（只传网站标识码）。失败：多为数据库不可达，修复后重跑。"
+    )
+    def plan_shards(**context) -> list[list[str]]:
+        from govwatch.checks.column_run import site_shards
+        from operators.govwatch_common import open_store
+
+        store = open_store()
+        try:
+            return site_shards(int(context["params"]["max_shards"]), resolve_sites(context), store=store)
+        finally:
+            store.close()
+
+    @task(
+        pool=CRAWL_POOL,
+        execution_timeout=timedelta(hours=8),
+        doc_md="全面检查一组网站（抓取、链接、内容、互动、解读），记录问题并返回计数。失败：查看日志，清除该分片重跑。",
+    )
+    def inspect_sites(site_ids: list[str], **context) -> dict:
+        from govwatch.checks.inspect_run import run_inspection
+        from operators.govwatch_common import open_store
+
+        store = open_store()
+        try:
+            return small(run_inspection(resolve_as_of(context), site_ids, store=store), 0)
+        finally:
+            store.close()
+
+    @task(
+        execution_timeout=timedelta(hours=1),
+        doc_md="按指标计分：单项否决、扣分、是否合格、合格率。失败：查看日志（多为规则配置错误），修正后重跑。",
+    )
+    def scores(inspected: list[dict], **context) -> dict:
+        from operators.govwatch_common import open_store
+
+        from govwatch.scoring import run_scores
+
+        store = open_store()
+        try:
+            return small(run_scores(resolve_as_of(context), store=store), 0)
+        finally:
+            store.close()
+
+    @task(
+        outlets=[MONTHLY_INSPECTION_ASSET],
+        doc_md="标记本月检查已完成并通过校验（更新资产，触发 monthly_report）。",
+    )
+    def publish(score_totals: dict, **context) -> dict:
+        as_of = resolve_as_of(context)
+        extra = {"as_of": as_of.isoformat(), "period": report_period(as_of)}
+        context["outlet_events"][MONTHLY_INSPECTION_ASSET].extra = extra
+        return extra
+
+    totals = scores(inspect_sites.expand(site_ids=plan_shards()))
+    gate = ValidationGateOperator(
+        task_id="validate",
+        suites=None,
+        retries=0,
+        doc_md="数据质量闸门：校验登记册、抓取记录、问题和得分。未通过：任务失败并告警，不会生成通知。",
+    )
+    published = publish(totals)
+    totals >> gate >> published
+
+
+monthly_inspection()

@@ -1,0 +1,1 @@
+"""Hooks that turn Airflow Connections into govwatch settings (imported from the plugins folder)."""

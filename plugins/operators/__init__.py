@@ -1,0 +1,1 @@
+"""Thin Airflow operators, task helpers and notifiers over govwatch (imported from the plugins folder)."""
