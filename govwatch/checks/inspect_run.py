@@ -1,0 +1,426 @@
+"""The monthly full inspection (``govwatch inspect``, DAG ``monthly_inspection``).
+
+For one as-of date: the column check (its own run, kind ``columns``), then per site availability from
+the probes, a bounded crawl with every link checked once, the content scanners over every page
+(错敏字 / 严重表述错误, 隐私泄露 — attachments too —, 暗链), the interaction and service channels, the
+consult replies and the policy interpretations; the findings are recorded as run kind ``inspect`` and
+every fetch as an observation; then the scores. Re-running for the same as-of changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from govwatch.checks.channels import channel_entries, channel_findings, nav_pages
+from govwatch.checks.interpretation import Item, Pair, find_document, interpretation_findings, links_to, page_date
+from govwatch.checks.links import broken_link_findings
+from govwatch.checks.probe_run import active_sites, availability_findings
+from govwatch.checks.replies import Message, merge, parse_detail, parse_list, reply_findings
+from govwatch.crawl.crawler import CrawlConfig, CrawlResult, Page, crawl_site
+from govwatch.crawl.linkcheck import LinkChecker, LinkStatus
+from govwatch.crawl.pages import Link, extract_links, page_title, parse_html
+from govwatch.crawl.urls import normalize_url, site_hosts
+from govwatch.findings import Finding
+from govwatch.rules import Rules, load_rules
+from govwatch.settings import get_settings
+from govwatch.store.db import Store, open_store
+from govwatch.store.findings import Scope, record_findings
+from govwatch.store.runs import finish_run, scope_key, start_run
+
+log = logging.getLogger(__name__)
+
+#: The check codes only the full inspection judges (docs/ARCHITECTURE.md, run kinds); the column codes
+#: are judged by the column check it runs first.
+INSPECT_CODES: frozenset[str] = frozenset(
+    {
+        "site_unreachable", "no_interaction_channel", "no_service_channel", "reply_overdue", "reply_late",
+        "broken_link", "dark_link", "typo", "serious_error", "privacy_leak", "interpretation_unlinked",
+        "interpretation_late",
+    }
+)  # fmt: skip
+
+_NEXT_PAGE = ("下一页", "下页", "后页", "next", ">")
+
+
+@dataclass
+class SiteReport:
+    site_id: str
+    findings: list[Finding] = field(default_factory=list)
+    observations: list[dict[str, Any]] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+    #: (site_id, check) pairs that could not be judged this run (their findings stay as they were)
+    withheld: set[tuple[str, str]] = field(default_factory=set)
+
+
+class _Scanners:
+    """The content scanners of issue #4's other half, loaded once per run."""
+
+    def __init__(self, rules: Rules):
+        from govwatch.checks import darklinks, privacy, wording
+        from govwatch.extract import attachments, text
+
+        self.rules = rules
+        self.visible_text = text.visible_text
+        self.attachment_text = attachments.attachment_text
+        self.wording = wording
+        self.privacy = privacy
+        self.darklinks = darklinks
+        self.scanner = wording.WordingScanner.load(get_settings().rules_dir)
+        self.blacklist = _load_blacklist(darklinks, rules)
+
+    def page(self, page: Page, site: dict[str, Any], hosts: frozenset[str]) -> list[Finding]:
+        sid, uid = site["id"], site["unit_id"]
+        text = self.visible_text(page.html, base_url=page.final_url)
+        out = list(
+            self.wording.wording_findings(
+                self.rules, self.scanner, text, target_type="site", target_id=sid, site_id=sid, unit_id=uid,
+                url=page.url,
+            )
+        )  # fmt: skip
+        out += self.privacy.privacy_findings(self.rules, text, site_id=sid, unit_id=uid, url=page.url)
+        out += self.darklinks.dark_link_findings(
+            self.rules, page.html, page.final_url, site_id=sid, unit_id=uid, site_hosts=hosts, blacklist=self.blacklist
+        )
+        return out
+
+    def attachment(self, page: Page, site: dict[str, Any]) -> list[Finding]:
+        if not page.body:
+            return []
+        text = self.attachment_text(page.body, page.content_type, page.url)
+        if not text:
+            return []
+        return list(self.privacy.privacy_findings(self.rules, text, site_id=site["id"], unit_id=site["unit_id"],
+                                                  url=page.url))
+
+
+def _load_blacklist(darklinks: Any, rules: Rules) -> Any:
+    """The gambling / pornography list the dark-link check matches against (its own loader)."""
+    for name in ("load_blacklist", "Blacklist"):
+        loader = getattr(darklinks, name, None)
+        if loader is None:
+            continue
+        load = getattr(loader, "load", loader)
+        try:
+            return load(get_settings().rules_dir)
+        except TypeError:
+            return load()
+    return None
+
+
+def _obs(kind: str, target_id: str, site_id: str, url: str, raw: Any, **meta: Any) -> dict[str, Any]:
+    return {
+        "target_type": kind,
+        "target_id": target_id,
+        "site_id": site_id,
+        "url": url,
+        "final_url": getattr(raw, "final_url", None),
+        "status": getattr(raw, "status", None),
+        "ok": bool(getattr(raw, "ok", False)),
+        "elapsed_ms": int(getattr(raw, "elapsed_ms", 0) or 0),
+        "bytes": len(getattr(raw, "body", b"") or b""),
+        "encoding": getattr(raw, "encoding", None),
+        "error": getattr(raw, "error", None),
+        "fetched_at": getattr(raw, "fetched_at", None),
+        "meta": meta,
+    }
+
+
+class _Inspector:
+    def __init__(self, rules: Rules, as_of: date, fetcher: Any, scanners: _Scanners | None, columns: dict[str, list]):
+        self.rules = rules
+        self.as_of = as_of
+        self.fetcher = fetcher
+        self.scanners = scanners
+        self.columns = columns
+        self.config = CrawlConfig.from_rules(rules)
+        self.checker = LinkChecker(fetcher.head, fetcher.get, concurrency=int(rules.get("crawl.link_concurrency", 16)))
+        # Detail pages fetched for replies / interpretations, shared within the run.
+        self._pages: dict[str, Any] = {}
+
+    async def get(self, url: str) -> Any:
+        if url not in self._pages:
+            self._pages[url] = await self.fetcher.get(url)
+        return self._pages[url]
+
+    async def site(self, site: dict[str, Any]) -> SiteReport:
+        sid = site["id"]
+        rep = SiteReport(sid)
+        started = time.monotonic()
+        hosts = site_hosts(site["url"])
+        crawl = await crawl_site(
+            self.fetcher.get, site["url"], hosts, self.config,
+            on_fetch=lambda p, raw: rep.observations.append(
+                _obs("page", sid, sid, p.url, raw, depth=p.depth, attachment=p.is_attachment)
+            ),
+        )  # fmt: skip
+        for url, raw in crawl.fetched.items():
+            self.checker.seed(url, raw)
+        link_urls = list(crawl.links)
+        statuses = await self.checker.check_many(link_urls)
+        for url, st in statuses.items():
+            if url not in crawl.fetched:
+                rep.observations.append(_link_obs(sid, st))
+        rep.findings += broken_link_findings(self.rules, crawl.links, statuses, site_id=sid, unit_id=site["unit_id"])
+        rep.stats = {
+            "pages": len(crawl.pages), "attachments": len(crawl.attachments), "links": len(link_urls),
+            "truncated": crawl.truncated, "refused": crawl.refused,
+            "broken": sum(1 for s in statuses.values() if s.verdict == "broken"),
+            "suspected": sum(1 for s in statuses.values() if s.verdict == "suspected"),
+        }  # fmt: skip
+        home = crawl.home
+        if home is None or not home.ok:
+            # Nothing on the site could be read: the content and channel checks are not judged (the
+            # availability check speaks for the site); their findings stay as they were.
+            rep.withheld |= {(sid, c) for c in ("no_interaction_channel", "no_service_channel", "typo",
+                                                "serious_error", "privacy_leak", "dark_link")}
+            rep.stats["home_unreachable"] = True
+        else:
+            self._content(rep, crawl, site)
+            self._channels(rep, crawl, site, statuses)
+        await self._replies(rep, site)
+        await self._interpretations(rep, site)
+        rep.stats["seconds"] = round(time.monotonic() - started, 2)
+        return rep
+
+    def _content(self, rep: SiteReport, crawl: CrawlResult, site: dict[str, Any]) -> None:
+        if self.scanners is None:
+            return
+        for page in crawl.pages:
+            if page.html:
+                rep.findings += self.scanners.page(page, site, crawl.hosts)
+                page.html = page.html if page.depth <= 1 else ""  # keep memory flat on big sites
+        for att in crawl.attachments:
+            rep.findings += self.scanners.attachment(att, site)
+            att.body = b""
+
+    def _channels(self, rep: SiteReport, crawl: CrawlResult, site: dict[str, Any], statuses: dict[str, LinkStatus]) -> None:
+        home = crawl.pages[0]
+        nav = set(nav_pages(home.links, crawl.hosts))
+        links: list[Link] = list(home.links)
+        titles: dict[str, str] = {}
+        for p in crawl.pages:
+            titles[p.url] = p.title
+            if p.depth == 1 and p.url in nav:
+                links += p.links
+        entries = channel_entries(self.rules, links)
+        found, working = channel_findings(
+            self.rules, entries, statuses, site_id=site["id"], unit_id=site["unit_id"], home_url=home.url,
+            has_services=bool(site["has_services"]), target_titles=titles,
+        )  # fmt: skip
+        rep.findings += found
+        rep.stats["channels"] = {k: len(v) for k, v in working.items()}
+
+    async def _list_pages(self, url: str, rep: SiteReport, target_id: str, limit: int) -> list[tuple[str, Any]]:
+        """A column page and up to ``limit`` − 1 following pages (下一页)."""
+        out: list[tuple[str, Any]] = []
+        seen: set[str] = set()
+        current: str | None = normalize_url(url) or url
+        while current and current not in seen and len(out) < limit:
+            seen.add(current)
+            raw = await self.get(current)
+            rep.observations.append(_obs("column", target_id, rep.site_id, current, raw))
+            if not raw.ok or not raw.text:
+                break
+            out.append((current, raw))
+            nxt = None
+            for link in extract_links(raw.text, normalize_url(raw.final_url) or current):
+                if link.text.strip().lower() in _NEXT_PAGE and link.url not in seen:
+                    nxt = link.url
+                    break
+            current = nxt
+        return out
+
+    async def _replies(self, rep: SiteReport, site: dict[str, Any]) -> None:
+        cols = [c for c in self.columns.get(site["id"], []) if c["category"] == "consult"]
+        max_pages = int(self.rules.get("replies.max_list_pages", 3))
+        max_details = int(self.rules.get("replies.max_detail_pages", 40))
+        lookback = int(self.rules.get("replies.lookback_days", 365))
+        counted = 0
+        for col in cols:
+            target = f"{site['id']}/{col['id']}"
+            pages = await self._list_pages(col["url"], rep, target, max_pages)
+            if not pages:
+                rep.withheld.add((site["id"], "reply_late"))
+                rep.withheld.add((site["id"], "reply_overdue"))
+                continue
+            messages: list[Message] = []
+            for url, raw in pages:
+                messages += parse_list(raw.text, normalize_url(raw.final_url) or url)
+            # Detail pages complete what the list does not say (status, reply date).
+            todo = [m for m in messages if m.url and m.replied is None and m.submitted
+                    and (self.as_of - m.submitted).days <= lookback][:max_details]
+            details = await asyncio.gather(*(self.get(m.url) for m in todo if m.url))
+            by_url = {}
+            for m, raw in zip(todo, details, strict=True):
+                rep.observations.append(_obs("page", target, site["id"], m.url or "", raw, detail="consult"))
+                if raw.ok and raw.text:
+                    by_url[m.url] = parse_detail(raw.text, m.url or "")
+            messages = [merge(m, by_url.get(m.url)) for m in messages]
+            counted += len(messages)
+            rep.findings += reply_findings(self.rules, messages, self.as_of, target_id=target, site_id=site["id"],
+                                           unit_id=site["unit_id"], column_name=col["name"])
+        rep.stats["messages"] = counted
+
+    async def _column_items(self, col: dict[str, Any], rep: SiteReport, target: str) -> list[Item] | None:
+        from govwatch.extract.listing import extract_listing
+
+        pages = await self._list_pages(col["url"], rep, target, int(self.rules.get("interpretation.max_list_pages", 2)))
+        if not pages:
+            return None
+        items: list[Item] = []
+        for url, raw in pages:
+            listing = extract_listing(raw.text, url=normalize_url(raw.final_url) or url, as_of=self.as_of,
+                                      content_type=raw.content_type)
+            for it in listing.items:
+                u = normalize_url(it.url) if it.url else None
+                if u:
+                    items.append(Item(it.title, u, it.date))
+        return list({i.url: i for i in items}.values())
+
+    async def _interpretations(self, rep: SiteReport, site: dict[str, Any]) -> None:
+        cols = self.columns.get(site["id"], [])
+        interp_cols = [c for c in cols if c["category"] == "interpretation"]
+        if not interp_cols:
+            return
+        policy: list[Item] = []
+        for c in cols:
+            if c["category"] == "policy":
+                policy += await self._column_items(c, rep, f"{site['id']}/{c['id']}") or []
+        lookback = int(self.rules.get("interpretation.lookback_days", 365))
+        max_items = int(self.rules.get("interpretation.max_items", 30))
+        for col in interp_cols:
+            target = f"{site['id']}/{col['id']}"
+            items = await self._column_items(col, rep, target)
+            if items is None:
+                rep.withheld.add((site["id"], "interpretation_unlinked"))
+                rep.withheld.add((site["id"], "interpretation_late"))
+                continue
+            recent = [i for i in items if i.pub_date is None or 0 <= (self.as_of - i.pub_date).days <= lookback]
+            pairs = await asyncio.gather(*(self._pair(i, policy, rep, target) for i in recent[:max_items]))
+            rep.findings += interpretation_findings(
+                self.rules, [p for p in pairs if p is not None], target_id=target, site_id=site["id"],
+                unit_id=site["unit_id"],
+            )
+
+    async def _pair(self, item: Item, policy: list[Item], rep: SiteReport, target: str) -> Pair | None:
+        raw = await self.get(item.url)
+        rep.observations.append(_obs("page", target, rep.site_id, item.url, raw, detail="interpretation"))
+        if not raw.ok or not raw.text:
+            return None  # the interpretation itself does not open: a broken link, not an unlinked pair
+        doc_tree = parse_html(raw.text)
+        final = normalize_url(raw.final_url) or item.url
+        links = extract_links(doc_tree, final) if doc_tree is not None else []
+        interp = Item(item.title or page_title(doc_tree), item.url, item.pub_date or page_date(raw.text))
+        doc = find_document(interp, links, policy)
+        if doc is None:
+            return Pair(interp, None)
+        draw = await self.get(doc.url)
+        rep.observations.append(_obs("page", target, rep.site_id, doc.url, draw, detail="policy"))
+        dlinks = extract_links(draw.text, normalize_url(draw.final_url) or doc.url) if draw.ok and draw.text else []
+        doc_final = normalize_url(draw.final_url) if draw.ok else None
+        if doc.pub_date is None and draw.ok and draw.text:
+            doc = Item(doc.title, doc.url, page_date(draw.text))
+        return Pair(
+            interp, doc,
+            interp_links_doc=links_to(links, [doc.url, doc_final]),
+            doc_links_interp=links_to(dlinks, [item.url, final]),
+            doc_loaded=bool(draw.ok),
+        )  # fmt: skip
+
+
+def _link_obs(site_id: str, st: LinkStatus) -> dict[str, Any]:
+    return {
+        "target_type": "link", "target_id": site_id, "site_id": site_id, "url": st.url, "final_url": st.final_url,
+        "status": st.status, "ok": st.verdict == "ok", "elapsed_ms": st.elapsed_ms, "bytes": None, "encoding": None,
+        "error": st.error, "fetched_at": None, "meta": {"verdict": st.verdict, "method": st.method},
+    }  # fmt: skip
+
+
+async def _inspect_all(
+    rules: Rules, as_of: date, sites: list[dict[str, Any]], columns: dict[str, list], scanners: _Scanners | None
+) -> list[SiteReport]:
+    from govwatch.fetch.client import Fetcher
+
+    async with Fetcher(settings=get_settings(), rules=rules) as fetcher:
+        insp = _Inspector(rules, as_of, fetcher, scanners, columns)
+        sem = asyncio.Semaphore(max(1, int(rules.get("crawl.site_concurrency", 4))))
+
+        async def one(site: dict[str, Any]) -> SiteReport:
+            async with sem:
+                return await insp.site(site)
+
+        reports = list(await asyncio.gather(*(one(s) for s in sites)))
+        for r in reports:
+            r.stats["link_checks"] = {"requests": insp.checker.requests, "cache_hits": insp.checker.cache_hits}
+        return reports
+
+
+def _columns_by_site(store: Store, site_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    rows = store.query(
+        "SELECT site_id, id, name, url, category, level FROM columns WHERE active AND site_id = ANY(%s)"
+        " ORDER BY site_id, seq, id",
+        (list(site_ids),),
+    )
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        out.setdefault(r["site_id"], []).append(r)
+    return out
+
+
+def _column_check(as_of: date, site_ids: list[str] | None, store: Store) -> dict[str, Any]:
+    from govwatch.checks.column_run import run_column_check
+
+    return run_column_check(as_of, site_ids, store=store)
+
+
+def run_inspection(as_of: date, site_ids: Iterable[str] | None = None, *, store: Store | None = None) -> dict:
+    """The monthly full inspection for ``as_of``; returns counts by check and per-site stats."""
+    from govwatch.scoring import run_scores
+    from govwatch.store.observations import record_observations
+
+    store = store or open_store()
+    rules = load_rules()
+    ids = sorted(set(site_ids)) if site_ids else None
+    sites = active_sites(store, ids)
+    started = time.monotonic()
+    run_id = start_run(store, "inspect", as_of, scope_key(ids))
+    columns_stats = _column_check(as_of, ids, store)
+    findings, avail = availability_findings(store, rules, as_of, sites)
+    scanners = _Scanners(rules)
+    columns = _columns_by_site(store, [s["id"] for s in sites])
+    reports = asyncio.run(_inspect_all(rules, as_of, sites, columns, scanners)) if sites else []
+    withheld: set[tuple[str, str]] = set()
+    observations: list[dict[str, Any]] = []
+    for r in reports:
+        findings += r.findings
+        withheld |= r.withheld
+        observations += r.observations
+    record_observations(store, run_kind="inspect", as_of=as_of, rows=observations)
+    scope = Scope(checks=INSPECT_CODES, sites=frozenset(ids) if ids else None, accounts=frozenset(),
+                  withheld=frozenset(withheld))
+    recorded = record_findings(store, run_kind="inspect", as_of=as_of, scope=scope, findings=findings)
+    by_check: dict[str, int] = {}
+    for f in findings:
+        key = f.check if f.severity != "warn" else f"{f.check}(warn)"
+        by_check[key] = by_check.get(key, 0) + 1
+    scores = run_scores(as_of, store=store)
+    stats = {
+        "as_of": as_of.isoformat(),
+        "sites": len(sites),
+        "by_check": dict(sorted(by_check.items())),
+        "recorded": recorded,
+        "columns": columns_stats,
+        "availability": avail,
+        "observations": len(observations),
+        "per_site": {r.site_id: r.stats for r in reports},
+        "scores": {"sites": scores["sites"], "accounts": scores["accounts"]},
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    finish_run(store, run_id, stats)
+    return stats
