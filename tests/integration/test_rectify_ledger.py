@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 
 from govwatch.cli.main import main
 from govwatch.findings import make
+from govwatch.rectify.ledger import events, list_items, sync
 from govwatch.registry.load import load_registry
 from govwatch.registry.store import import_registry
-from govwatch.rectify.ledger import events, list_items, sync
 from govwatch.rules import load_rules
 from govwatch.settings import reset_settings_cache
 from govwatch.store.findings import Scope, record_findings
