@@ -20,7 +20,8 @@ from govwatch.rules import Rules
 from govwatch.workdays import workdays_between
 
 _QUOTED = re.compile(r"《([^《》]{4,120})》")
-_ORIGINAL = re.compile(r"原文|政策文件|文件全文|相关文件|相关政策|政策链接|文件链接|查看文件")
+# Labels of a link to "the document itself" (not 政策文件, which is usually the policy column in the menu).
+_ORIGINAL = re.compile(r"原文|全文|文件链接|查看文件|文件下载")
 _INTERP_WORDS = re.compile(r"(?:的)?(?:政策)?(?:图文|文字|视频|动漫|一图读懂|一图看懂|权威|专家)?(?:解读|问答|答记者问)")
 _PUNCT = re.compile(r"[\s《》〈〉“”\"'‘’（）()【】\[\]、，,。：:；;！!？?·\-—_]")
 _META_DATE = ("pubdate", "publishdate", "firstpublishedtime", "publishtime", "createdate", "dc.date")
@@ -90,7 +91,7 @@ def find_document(
             return by_url.get(link.url) or Item(clean_text(label), link.url)
     for link in candidates:
         label = link.text or link.title
-        if len(label) <= 20 and _ORIGINAL.search(label) and squash(link.url) != interp_squashed:
+        if len(label) <= 20 and not link.in_nav and _ORIGINAL.search(label) and squash(link.url) != interp_squashed:
             return by_url.get(link.url) or Item(clean_text(label), link.url)
     for n in names:
         for p in policy:
