@@ -1,0 +1,223 @@
+"""Run batches through Great Expectations and turn its results into :class:`Failure` records.
+
+One ephemeral data context per call, configured in code: expectation suites live in memory (the suites
+*are* the code in ``include/expectations/``, so nothing is persisted that could drift from it), while
+validation results are kept on disk under ``$GOVWATCH_HOME/gx/validations`` and rendered into the Data
+Docs site under ``$GOVWATCH_HOME/gx/data_docs`` (``index.html`` lists every run kept).
+
+Each batch is its own ``ValidationDefinition`` run with its DataFrame as batch parameter. A GX
+``Checkpoint`` passes the *same* batch parameters to all its validation definitions, which does not fit
+several tables; so the definitions are run one by one and the Data Docs are updated once, incrementally,
+for the results of this run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from govwatch.masking import scrub
+from govwatch.quality.report import MAX_VALUES, Failure
+
+log = logging.getLogger(__name__)
+
+DOCS_SITE = "govwatch"
+
+
+@dataclass
+class Job:
+    suite: str
+    batch: str
+    frame: pd.DataFrame
+    expectations: list[Any]
+
+
+@dataclass
+class Outcome:
+    suite: str
+    batch: str
+    evaluated: int
+    failures: list[Failure]
+    warnings: list[Failure]
+
+
+def _context(root: Path | None) -> Any:
+    """An ephemeral context; with ``root``, results and Data Docs on disk under it."""
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    from govwatch.quality._gx import gx
+
+    defaults = InMemoryStoreBackendDefaults()
+    stores = dict(defaults.stores)
+    sites: dict[str, Any] = {}
+    if root is not None:
+        stores[defaults.validation_results_store_name] = {
+            "class_name": "ValidationResultsStore",
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(root / "validations"),
+            },
+        }
+        sites[DOCS_SITE] = {
+            "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(root / "data_docs"),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        }
+    config = DataContextConfig(
+        store_backend_defaults=defaults,
+        stores=stores,
+        data_docs_sites=sites,
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False),
+    )
+    return gx.get_context(project_config=config, mode="ephemeral")
+
+
+@contextlib.contextmanager
+def _locked(root: Path | None) -> Iterator[None]:
+    """Serialise writers of one Data Docs site (two DAG tasks may validate at once)."""
+    if root is None:
+        yield
+        return
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def run_jobs(jobs: list[Job], *, root: Path | None, run_name: str) -> tuple[list[Outcome], str | None]:
+    """Validate every job; returns the outcomes and the Data Docs index path (when ``root``)."""
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    from govwatch.quality._gx import gx
+
+    outcomes: list[Outcome] = []
+    with _locked(root):
+        context = _context(root)
+        source = context.data_sources.add_pandas("govwatch")
+        run_id = RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC))
+        identifiers: list[Any] = []
+        for job in jobs:
+            full = f"{job.suite}.{job.batch}"
+            batch_def = source.add_dataframe_asset(full).add_batch_definition_whole_dataframe(full)
+            suite = context.suites.add(gx.ExpectationSuite(name=full, expectations=job.expectations))
+            vd = context.validation_definitions.add(
+                gx.ValidationDefinition(name=full, data=batch_def, suite=suite)
+            )
+            result = vd.run(
+                batch_parameters={"dataframe": job.frame},
+                result_format={
+                    "result_format": "COMPLETE",
+                    "unexpected_index_column_names": ["key"],
+                    "return_unexpected_index_query": False,
+                    "partial_unexpected_count": MAX_VALUES,
+                },
+                run_id=run_id,
+            )
+            identifiers.append(ExpectationSuiteIdentifier(name=full))
+            identifiers.append(
+                ValidationResultIdentifier(
+                    expectation_suite_identifier=ExpectationSuiteIdentifier(name=full),
+                    run_id=run_id,
+                    batch_identifier=result.batch_id,
+                )
+            )
+            outcomes.append(_outcome(job, result))
+        docs: str | None = None
+        if root is not None:
+            built = context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=identifiers)
+            index = root / "data_docs" / "index.html"
+            docs = str(index) if index.exists() else None
+            log.info("data docs: %s", built)
+    return outcomes, docs
+
+
+def _outcome(job: Job, result: Any) -> Outcome:
+    failures: list[Failure] = []
+    warnings: list[Failure] = []
+    for r in result.results:
+        if r.success:
+            continue
+        failure = _failure(job, r)
+        (warnings if failure.severity == "warning" else failures).append(failure)
+    return Outcome(job.suite, job.batch, len(result.results), failures, warnings)
+
+
+def _column(kwargs: dict[str, Any]) -> str | None:
+    if kwargs.get("column"):
+        return str(kwargs["column"])
+    if kwargs.get("column_A"):
+        return f"{kwargs['column_A']}, {kwargs['column_B']}"
+    if kwargs.get("column_list"):
+        return ", ".join(map(str, kwargs["column_list"]))
+    return None
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "item"):  # numpy scalars
+        return _show(value.item())
+    return str(value)
+
+
+def _failure(job: Job, r: Any) -> Failure:
+    cfg = r.expectation_config
+    meta = cfg.meta or {}
+    kwargs = dict(cfg.kwargs)
+    reason = str(meta.get("reason") or cfg.description or cfg.type)
+    res = r.result or {}
+    values: list[str] = []
+    exc = r.exception_info or {}
+    if exc.get("raised_exception"):
+        reason += f"（校验出错 / the check raised: {exc.get('exception_message')}）"
+    index_list = res.get("unexpected_index_list") or []
+    keys = [scrub(_show(row.get("key"))) for row in index_list if isinstance(row, dict)]
+    if index_list and isinstance(index_list[0], dict):
+        for row in index_list[:MAX_VALUES]:
+            key = row.get("key")
+            shown = [f"{k}={_show(v)}" for k, v in row.items() if k != "key"]
+            values.append(f"{_show(key)}: {', '.join(shown)}" if shown else _show(key))
+    elif res.get("partial_unexpected_list"):
+        values = [_show(v) for v in res["partial_unexpected_list"][:MAX_VALUES]]
+    elif "observed_value" in res:
+        values = [f"observed={_show(res['observed_value'])}"]
+    severity = getattr(cfg.severity, "value", cfg.severity) or "critical"
+    return Failure(
+        suite=job.suite,
+        batch=job.batch,
+        name=str(meta.get("name") or cfg.type),
+        expectation_type=cfg.type,
+        column=_column(kwargs),
+        reason=reason,
+        severity=str(severity),
+        unexpected_count=res.get("unexpected_count"),
+        # Offending values may quote page text or a contact: never show personal data in clear.
+        values=[scrub(v) for v in values],
+        keys=keys,
+    )

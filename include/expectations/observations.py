@@ -1,0 +1,112 @@
+"""Suite `observations`: can this run's fetches be trusted before anyone is told about its findings?
+
+A monitor that mails thirty units a false notice because a site changed its template, or because the
+monitor's own network was down, has done harm. Two batches:
+
+* ``fetches`` — every fetch recorded for the as-of date (all run kinds): status codes in range, a
+  failed fetch says why, no newest date after the as-of date, no more dated items than items;
+* ``sites`` — per run kind and site: the share of its home page and registered column fetches that
+  succeeded, and the share of its loaded, non-empty column pages whose publish dates could be read. A
+  site whose lists lost their dates (a template change) fails ``column_pages_dated_share`` by name;
+  it is the same rule as the column check's ``extraction_failed`` (rules ``columns.extraction_*``).
+  Links and crawled pages are left out of the fetch ratio: a broken link is a finding, not a failed run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from govwatch.quality._gx import gxe
+from govwatch.quality.spec import Batch, SuiteContext, named
+
+SUITE = "observations"
+TITLE = "抓取记录 / observations"
+
+FETCHES_SQL = """
+SELECT o.run_kind || ' ' || o.url AS key, o.run_kind, o.target_type, o.target_id, o.site_id,
+       o.status, o.ok, NULLIF(o.error, '') AS error, o.newest_date, o.item_count, o.dated_count,
+       COALESCE(o.status::text, NULLIF(o.error, '')) AS status_or_error
+FROM observations o
+WHERE o.as_of = %(as_of)s
+ORDER BY o.run_kind, o.url, o.target_type, o.target_id
+"""
+
+
+def _fetches(ctx: SuiteContext) -> list[object]:
+    return [
+        named(gxe.ExpectTableRowCountToBeBetween, "observations_recorded",
+              "该基准日没有任何抓取记录：检查没有运行或没有写入 / no fetch was recorded for this as-of date: "
+              "the check did not run or did not record",
+              min_value=1),
+        named(gxe.ExpectColumnValuesToBeBetween, "http_status_in_range",
+              "HTTP 状态码应在 100–599 之间 / HTTP status codes lie in 100–599",
+              column="status", min_value=100, max_value=599),
+        named(gxe.ExpectColumnValuesToNotBeNull, "failed_fetch_has_error",
+              "没有状态码的抓取必须记录错误原因 / a fetch without a status code must record its error",
+              column="status_or_error"),
+        named(gxe.ExpectColumnValuesToBeBetween, "newest_date_not_after_as_of",
+              f"最新信息日期晚于基准日 {ctx.as_of.isoformat()}（日期识别错误？）/ a newest date after the "
+              f"as-of date {ctx.as_of.isoformat()} (misread date?)",
+              column="newest_date", max_value=ctx.as_of),
+        named(gxe.ExpectColumnPairValuesAToBeGreaterThanB, "dated_items_within_items",
+              "有日期的条目数多于条目数 / more dated items than items",
+              column_A="item_count", column_B="dated_count", or_equal=True,
+              ignore_row_if="either_value_is_missing"),
+        named(gxe.ExpectColumnValuesToBeBetween, "item_count_not_negative",
+              "条目数为负 / negative item count", column="item_count", min_value=0),
+    ]  # fmt: skip
+
+
+SITES_SQL = """
+WITH per_site AS (
+    SELECT o.run_kind, o.site_id,
+           count(*) FILTER (WHERE o.target_type IN ('site', 'column')) AS fetches,
+           count(*) FILTER (WHERE o.target_type IN ('site', 'column') AND o.ok) AS fetched_ok,
+           count(*) FILTER (WHERE o.target_type = 'column' AND o.ok AND o.item_count > 0
+                              AND o.dated_count IS NOT NULL) AS listing_pages,
+           count(*) FILTER (WHERE o.target_type = 'column' AND o.ok AND o.item_count > 0
+                              AND o.dated_count > 0) AS dated_pages
+    FROM observations o
+    WHERE o.as_of = %(as_of)s AND o.site_id IS NOT NULL
+    GROUP BY o.run_kind, o.site_id
+)
+SELECT run_kind || ' ' || site_id AS key, run_kind, site_id, fetches, fetched_ok, listing_pages, dated_pages,
+       CASE WHEN fetches > 0 THEN round(fetched_ok::numeric / fetches, 4) END AS fetch_ok_ratio,
+       CASE WHEN listing_pages >= %(min_pages)s AND listing_pages > 0
+            THEN round(dated_pages::numeric / listing_pages, 4) END AS dated_share
+FROM per_site
+ORDER BY run_kind, site_id
+"""
+
+
+def min_dated_share(ctx: SuiteContext) -> float:
+    """Dated share at or below which a site's lists count as having lost their dates."""
+    derived = 1.0 - float(ctx.rules.get("columns.extraction_failed_share", 0.6))
+    return float(ctx.quality("min_dated_share", round(derived, 6)))
+
+
+def _site_params(ctx: SuiteContext) -> dict[str, Any]:
+    return {"as_of": ctx.as_of, "min_pages": int(ctx.rules.get("columns.extraction_min_pages", 3))}
+
+
+def _sites(ctx: SuiteContext) -> list[object]:
+    ratio = float(ctx.quality("min_fetch_ok_ratio", 0.5))
+    share = min_dated_share(ctx)
+    return [
+        named(gxe.ExpectColumnValuesToBeBetween, "site_fetch_success_ratio",
+              f"该站首页和栏目抓取成功率低于 {ratio:.0%}（网络或对方拦截？）/ less than {ratio:.0%} of the "
+              "site's home page and column fetches succeeded (network outage or blocking?)",
+              column="fetch_ok_ratio", min_value=ratio),
+        named(gxe.ExpectColumnValuesToBeBetween, "column_pages_dated_share",
+              f"栏目页能打开且有条目，但能读出发布日期的不超过 {share:.0%}（网站改版？）：该站栏目结论暂缓，"
+              f"记为 extraction_failed / column pages load and list items, yet at most {share:.0%} of them "
+              "show readable publish dates (template change?): the site's column findings are withheld "
+              "(extraction_failed)",
+              column="dated_share", min_value=share, strict_min=True),
+    ]  # fmt: skip
+
+
+BATCHES = (
+    Batch("fetches", "抓取 / fetches", FETCHES_SQL, _fetches),
+    Batch("sites", "各网站 / per site", SITES_SQL, _sites, params=_site_params),
+)
