@@ -62,12 +62,34 @@ _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 _CJK_BREAK = re.compile(rf"(?<=[{_CJK}])[ \t]*\n\s*(?=[{_CJK}])")
 
 _NAMED_COLORS = {
-    "white": "#ffffff", "black": "#000000", "red": "#ff0000", "green": "#008000", "blue": "#0000ff",
-    "yellow": "#ffff00", "gray": "#808080", "grey": "#808080", "silver": "#c0c0c0", "navy": "#000080",
-    "maroon": "#800000", "purple": "#800080", "teal": "#008080", "olive": "#808000", "lime": "#00ff00",
-    "aqua": "#00ffff", "fuchsia": "#ff00ff", "orange": "#ffa500", "snow": "#fffafa", "ivory": "#fffff0",
-    "whitesmoke": "#f5f5f5", "ghostwhite": "#f8f8ff", "floralwhite": "#fffaf0", "linen": "#faf0e6",
-    "azure": "#f0ffff", "mintcream": "#f5fffa", "honeydew": "#f0fff0", "seashell": "#fff5ee",
+    "white": "#ffffff",
+    "black": "#000000",
+    "red": "#ff0000",
+    "green": "#008000",
+    "blue": "#0000ff",
+    "yellow": "#ffff00",
+    "gray": "#808080",
+    "grey": "#808080",
+    "silver": "#c0c0c0",
+    "navy": "#000080",
+    "maroon": "#800000",
+    "purple": "#800080",
+    "teal": "#008080",
+    "olive": "#808000",
+    "lime": "#00ff00",
+    "aqua": "#00ffff",
+    "fuchsia": "#ff00ff",
+    "orange": "#ffa500",
+    "snow": "#fffafa",
+    "ivory": "#fffff0",
+    "whitesmoke": "#f5f5f5",
+    "ghostwhite": "#f8f8ff",
+    "floralwhite": "#fffaf0",
+    "linen": "#faf0e6",
+    "azure": "#f0ffff",
+    "mintcream": "#f5fffa",
+    "honeydew": "#f0fff0",
+    "seashell": "#fff5ee",
     "transparent": "transparent",
 }
 _WHITE = "#ffffff"
@@ -214,8 +236,20 @@ def _px(value: str | None) -> float | None:
     num, unit = float(m.group(1)), (m.group(2) or "px")
     if unit == "%":
         return 0.0 if num == 0 else None
-    factor = {"px": 1, "em": 16, "rem": 16, "pt": 4 / 3, "pc": 16, "cm": 37.8, "mm": 3.78, "in": 96,
-              "ex": 8, "ch": 8, "vw": 19.2, "vh": 10.8}[unit]
+    factor = {
+        "px": 1,
+        "em": 16,
+        "rem": 16,
+        "pt": 4 / 3,
+        "pc": 16,
+        "cm": 37.8,
+        "mm": 3.78,
+        "in": 96,
+        "ex": 8,
+        "ch": 8,
+        "vw": 19.2,
+        "vh": 10.8,
+    }[unit]
     return num * factor
 
 
@@ -318,9 +352,7 @@ def analyse(root: etree._Element) -> Visibility:
     """Compute the visibility of every element of a parsed page."""
     rules, hover_rules = _stylesheet_rules(root)
     styles = _cascade(root, rules)
-    has_external_css = any(
-        "stylesheet" in (el.get("rel") or "").lower() for el in root.iter("link")
-    )
+    has_external_css = any("stylesheet" in (el.get("rel") or "").lower() for el in root.iter("link"))
     canvas = None if has_external_css else _WHITE
     vis = Visibility()
     body = root.find("body")
@@ -357,7 +389,15 @@ def analyse(root: etree._Element) -> Visibility:
                 st.font_zero = True
             elif fs.endswith(("em", "%")) and not fs.endswith("rem"):
                 pass  # relative to a zero parent stays zero
-            elif px is not None or fs in ("small", "medium", "large", "x-small", "x-large", "smaller", "larger"):
+            elif px is not None or fs in (
+                "small",
+                "medium",
+                "large",
+                "x-small",
+                "x-large",
+                "smaller",
+                "larger",
+            ):
                 st.font_zero = False if fs not in ("smaller",) else st.font_zero
 
         if "text-indent" in props:
@@ -386,8 +426,11 @@ def analyse(root: etree._Element) -> Visibility:
             reason = "font-size:0"
         if reason is None and st.indent_off:
             reason = "text-indent"
-        if reason is None and st.color is not None and st.bg not in (None, "unknown") and (
-            st.color == st.bg or st.color == "transparent"
+        if (
+            reason is None
+            and st.color is not None
+            and st.bg not in (None, "unknown")
+            and (st.color == st.bg or st.color == "transparent")
         ):
             reason = "color"
         if reason is None and st.color == "transparent":
@@ -399,7 +442,10 @@ def analyse(root: etree._Element) -> Visibility:
         if tag == "img":
             w, h = _px(el.get("width")), _px(el.get("height"))
             vis.image_hidden[el] = (
-                st.hard is not None or st.vis_hidden or (w is not None and w <= 1) or (h is not None and h <= 1)
+                st.hard is not None
+                or st.vis_hidden
+                or (w is not None and w <= 1)
+                or (h is not None and h <= 1)
             )
         for child in reversed(el):
             stack.append((child, st))
@@ -423,7 +469,9 @@ def _hard_reason(el: etree._Element, tag: str, props: dict[str, str]) -> str | N
     overflow = " ".join(props.get(k, "") for k in ("overflow", "overflow-x", "overflow-y"))
     clipped = "hidden" in overflow or "clip" in overflow or tag == "marquee"
     sizes = [
-        _px(props.get("width")), _px(props.get("height")), _px(props.get("max-width")),
+        _px(props.get("width")),
+        _px(props.get("height")),
+        _px(props.get("max-width")),
         _px(props.get("max-height")),
     ]
     if tag == "marquee":
@@ -455,7 +503,10 @@ def _hard_reason(el: etree._Element, tag: str, props: dict[str, str]) -> str | N
 
 
 def _mark_interactive(
-    root: etree._Element, vis: Visibility, styles: dict[etree._Element, dict[str, str]], hover_rules: list[_Rule]
+    root: etree._Element,
+    vis: Visibility,
+    styles: dict[etree._Element, dict[str, str]],
+    hover_rules: list[_Rule],
 ) -> None:
     """Decide which hiding roots are tab panels, drop-down menus or carousels (revealed on interaction)."""
     hover_revealed: set[etree._Element] = set()
@@ -467,8 +518,13 @@ def _mark_interactive(
                 continue
     script_text = " ".join(
         [t for s in root.iter("script") for t in s.itertext()]
-        + [v for el in root.iter() if isinstance(el.tag, str) for k, v in el.attrib.items()
-           if k.lower().startswith("on") or (k == "href" and v.strip().lower().startswith("javascript"))]
+        + [
+            v
+            for el in root.iter()
+            if isinstance(el.tag, str)
+            for k, v in el.attrib.items()
+            if k.lower().startswith("on") or (k == "href" and v.strip().lower().startswith("javascript"))
+        ]
     )
     for hroot in set(vis.roots.values()):
         if _is_interactive(hroot, vis, hover_revealed, script_text):
@@ -491,10 +547,15 @@ def _is_interactive(
         # Tab panels and carousel slides: siblings of the same kind, at least one of them shown.
         stem = re.sub(r"\d+", "#", ident) if ident else ""
         group = [
-            s for s in parent
-            if s is not el and isinstance(s.tag, str) and s.tag == el.tag
-            and ((cls and (s.get("class") or "").strip() == cls)
-                 or (stem and "#" in stem and re.sub(r"\d+", "#", s.get("id") or "") == stem))
+            s
+            for s in parent
+            if s is not el
+            and isinstance(s.tag, str)
+            and s.tag == el.tag
+            and (
+                (cls and (s.get("class") or "").strip() == cls)
+                or (stem and "#" in stem and re.sub(r"\d+", "#", s.get("id") or "") == stem)
+            )
         ]
         if group and any(vis.roots.get(s) is not s for s in group):
             return True
