@@ -68,12 +68,29 @@ def judge_availability(
         if detail or when:
             evidence += f"（最近一次失败：{when or ''} {detail}".rstrip() + "）"
     if share >= veto:
-        f = make(rules, "site_unreachable", "site", site_id, evidence + f"，达到 {_pct(veto)}% 否决线",
-                 site_id=site_id, unit_id=unit_id, evidence_url=site_url)
+        f = make(
+            rules,
+            "site_unreachable",
+            "site",
+            site_id,
+            evidence + f"，达到 {_pct(veto)}% 否决线",
+            site_id=site_id,
+            unit_id=unit_id,
+            evidence_url=site_url,
+        )
         return f, stats
     if share >= warn:
-        f = make(rules, "site_unreachable", "site", site_id, evidence + f"，超过 {_pct(warn)}% 预警线",
-                 site_id=site_id, unit_id=unit_id, evidence_url=site_url, severity="warn",
-                 code="site_unreachable_warn")
+        f = make(
+            rules,
+            "site_unreachable",
+            "site",
+            site_id,
+            evidence + f"，超过 {_pct(warn)}% 预警线",
+            site_id=site_id,
+            unit_id=unit_id,
+            evidence_url=site_url,
+            severity="warn",
+            code="site_unreachable_warn",
+        )
         return f, stats
     return None, stats

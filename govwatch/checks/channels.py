@@ -126,12 +126,32 @@ def channel_findings(
         ev = "首页及一级导航未发现可用的咨询、建言、留言或信箱入口（网上信访、纪检举报不计）"
         if broken["interaction"]:
             ev += "；无效入口：" + "；".join(broken["interaction"][:5])
-        out.append(make(rules, "no_interaction_channel", "site", site_id, ev, site_id=site_id, unit_id=unit_id,
-                        evidence_url=home_url))
+        out.append(
+            make(
+                rules,
+                "no_interaction_channel",
+                "site",
+                site_id,
+                ev,
+                site_id=site_id,
+                unit_id=unit_id,
+                evidence_url=home_url,
+            )
+        )
     if has_services and not working["service"]:
         ev = "首页及一级导航未发现可用的办事服务入口"
         if broken["service"]:
             ev += "；无效入口：" + "；".join(broken["service"][:5])
-        out.append(make(rules, "no_service_channel", "site", site_id, ev, site_id=site_id, unit_id=unit_id,
-                        evidence_url=home_url))
+        out.append(
+            make(
+                rules,
+                "no_service_channel",
+                "site",
+                site_id,
+                ev,
+                site_id=site_id,
+                unit_id=unit_id,
+                evidence_url=home_url,
+            )
+        )
     return out, working

@@ -14,11 +14,18 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from govwatch.checks.channels import channel_entries, channel_findings, nav_pages
-from govwatch.checks.interpretation import Item, Pair, find_document, interpretation_findings, links_to, page_date
+from govwatch.checks.interpretation import (
+    Item,
+    Pair,
+    find_document,
+    interpretation_findings,
+    links_to,
+    page_date,
+)
 from govwatch.checks.links import broken_link_findings
 from govwatch.checks.probe_run import active_sites, availability_findings
 from govwatch.checks.replies import Message, merge, parse_detail, parse_list, reply_findings
@@ -28,7 +35,7 @@ from govwatch.crawl.pages import Link, extract_links, page_title, parse_html
 from govwatch.crawl.urls import normalize_url, site_hosts
 from govwatch.findings import Finding
 from govwatch.rules import Rules, load_rules
-from govwatch.settings import get_settings
+from govwatch.settings import TZ, get_settings
 from govwatch.store.db import Store, open_store
 from govwatch.store.findings import Scope, record_findings
 from govwatch.store.runs import finish_run, scope_key, start_run
@@ -85,7 +92,13 @@ class _Scanners:
         )  # fmt: skip
         out += self.privacy.privacy_findings(self.rules, text, site_id=sid, unit_id=uid, url=page.url)
         out += self.darklinks.dark_link_findings(
-            self.rules, page.html, page.final_url, site_id=sid, unit_id=uid, site_hosts=hosts, blacklist=self.blacklist
+            self.rules,
+            page.html,
+            page.final_url,
+            site_id=sid,
+            unit_id=uid,
+            site_hosts=hosts,
+            blacklist=self.blacklist,
         )
         return out
 
@@ -95,8 +108,11 @@ class _Scanners:
         text = self.attachment_text(page.body, page.content_type, page.url)
         if not text:
             return []
-        return list(self.privacy.privacy_findings(self.rules, text, site_id=site["id"], unit_id=site["unit_id"],
-                                                  url=page.url))
+        return list(
+            self.privacy.privacy_findings(
+                self.rules, text, site_id=site["id"], unit_id=site["unit_id"], url=page.url
+            )
+        )
 
 
 def _load_blacklist(darklinks: Any, rules: Rules) -> Any:
@@ -113,7 +129,7 @@ def _load_blacklist(darklinks: Any, rules: Rules) -> Any:
     return None
 
 
-def _obs(kind: str, target_id: str, site_id: str, url: str, raw: Any, **meta: Any) -> dict[str, Any]:
+def _obs(kind: str, target_id: str, site_id: str | None, url: str, raw: Any, **meta: Any) -> dict[str, Any]:
     return {
         "target_type": kind,
         "target_id": target_id,
@@ -132,14 +148,18 @@ def _obs(kind: str, target_id: str, site_id: str, url: str, raw: Any, **meta: An
 
 
 class _Inspector:
-    def __init__(self, rules: Rules, as_of: date, fetcher: Any, scanners: _Scanners | None, columns: dict[str, list]):
+    def __init__(
+        self, rules: Rules, as_of: date, fetcher: Any, scanners: _Scanners | None, columns: dict[str, list]
+    ):
         self.rules = rules
         self.as_of = as_of
         self.fetcher = fetcher
         self.scanners = scanners
         self.columns = columns
         self.config = CrawlConfig.from_rules(rules)
-        self.checker = LinkChecker(fetcher.head, fetcher.get, concurrency=int(rules.get("crawl.link_concurrency", 16)))
+        self.checker = LinkChecker(
+            fetcher.head, fetcher.get, concurrency=int(rules.get("crawl.link_concurrency", 16))
+        )
         # Detail pages fetched for replies / interpretations, shared within the run.
         self._pages: dict[str, Any] = {}
 
@@ -166,7 +186,9 @@ class _Inspector:
         for url, st in statuses.items():
             if url not in crawl.fetched:
                 rep.observations.append(_link_obs(sid, st))
-        rep.findings += broken_link_findings(self.rules, crawl.links, statuses, site_id=sid, unit_id=site["unit_id"])
+        rep.findings += broken_link_findings(
+            self.rules, crawl.links, statuses, site_id=sid, unit_id=site["unit_id"]
+        )
         rep.stats = {
             "pages": len(crawl.pages), "attachments": len(crawl.attachments), "links": len(link_urls),
             "truncated": crawl.truncated, "refused": crawl.refused,
@@ -177,8 +199,17 @@ class _Inspector:
         if home is None or not home.ok:
             # Nothing on the site could be read: the content and channel checks are not judged (the
             # availability check speaks for the site); their findings stay as they were.
-            rep.withheld |= {(sid, c) for c in ("no_interaction_channel", "no_service_channel", "typo",
-                                                "serious_error", "privacy_leak", "dark_link")}
+            rep.withheld |= {
+                (sid, c)
+                for c in (
+                    "no_interaction_channel",
+                    "no_service_channel",
+                    "typo",
+                    "serious_error",
+                    "privacy_leak",
+                    "dark_link",
+                )
+            }
             rep.stats["home_unreachable"] = True
         else:
             self._content(rep, crawl, site)
@@ -199,7 +230,9 @@ class _Inspector:
             rep.findings += self.scanners.attachment(att, site)
             att.body = b""
 
-    def _channels(self, rep: SiteReport, crawl: CrawlResult, site: dict[str, Any], statuses: dict[str, LinkStatus]) -> None:
+    def _channels(
+        self, rep: SiteReport, crawl: CrawlResult, site: dict[str, Any], statuses: dict[str, LinkStatus]
+    ) -> None:
         home = crawl.pages[0]
         nav = set(nav_pages(home.links, crawl.hosts))
         links: list[Link] = list(home.links)
@@ -216,7 +249,9 @@ class _Inspector:
         rep.findings += found
         rep.stats["channels"] = {k: len(v) for k, v in working.items()}
 
-    async def _list_pages(self, url: str, rep: SiteReport, target_id: str, limit: int) -> list[tuple[str, Any]]:
+    async def _list_pages(
+        self, url: str, rep: SiteReport, target_id: str, limit: int
+    ) -> list[tuple[str, Any]]:
         """A column page and up to ``limit`` − 1 following pages (下一页)."""
         out: list[tuple[str, Any]] = []
         seen: set[str] = set()
@@ -253,8 +288,11 @@ class _Inspector:
             for url, raw in pages:
                 messages += parse_list(raw.text, normalize_url(raw.final_url) or url)
             # Detail pages complete what the list does not say (status, reply date).
-            todo = [m for m in messages if m.url and m.replied is None and m.submitted
-                    and (self.as_of - m.submitted).days <= lookback][:max_details]
+            todo = [
+                m
+                for m in messages
+                if m.url and m.replied is None and m.submitted and (self.as_of - m.submitted).days <= lookback
+            ][:max_details]
             details = await asyncio.gather(*(self.get(m.url) for m in todo if m.url))
             by_url = {}
             for m, raw in zip(todo, details, strict=True):
@@ -263,20 +301,33 @@ class _Inspector:
                     by_url[m.url] = parse_detail(raw.text, m.url or "")
             messages = [merge(m, by_url.get(m.url)) for m in messages]
             counted += len(messages)
-            rep.findings += reply_findings(self.rules, messages, self.as_of, target_id=target, site_id=site["id"],
-                                           unit_id=site["unit_id"], column_name=col["name"])
+            rep.findings += reply_findings(
+                self.rules,
+                messages,
+                self.as_of,
+                target_id=target,
+                site_id=site["id"],
+                unit_id=site["unit_id"],
+                column_name=col["name"],
+            )
         rep.stats["messages"] = counted
 
     async def _column_items(self, col: dict[str, Any], rep: SiteReport, target: str) -> list[Item] | None:
         from govwatch.extract.listing import extract_listing
 
-        pages = await self._list_pages(col["url"], rep, target, int(self.rules.get("interpretation.max_list_pages", 2)))
+        pages = await self._list_pages(
+            col["url"], rep, target, int(self.rules.get("interpretation.max_list_pages", 2))
+        )
         if not pages:
             return None
         items: list[Item] = []
         for url, raw in pages:
-            listing = extract_listing(raw.text, url=normalize_url(raw.final_url) or url, as_of=self.as_of,
-                                      content_type=raw.content_type)
+            listing = extract_listing(
+                raw.text,
+                url=normalize_url(raw.final_url) or url,
+                as_of=self.as_of,
+                content_type=raw.content_type,
+            )
             for it in listing.items:
                 u = normalize_url(it.url) if it.url else None
                 if u:
@@ -301,10 +352,15 @@ class _Inspector:
                 rep.withheld.add((site["id"], "interpretation_unlinked"))
                 rep.withheld.add((site["id"], "interpretation_late"))
                 continue
-            recent = [i for i in items if i.pub_date is None or 0 <= (self.as_of - i.pub_date).days <= lookback]
+            recent = [
+                i for i in items if i.pub_date is None or 0 <= (self.as_of - i.pub_date).days <= lookback
+            ]
             pairs = await asyncio.gather(*(self._pair(i, policy, rep, target) for i in recent[:max_items]))
             rep.findings += interpretation_findings(
-                self.rules, [p for p in pairs if p is not None], target_id=target, site_id=site["id"],
+                self.rules,
+                [p for p in pairs if p is not None],
+                target_id=target,
+                site_id=site["id"],
                 unit_id=site["unit_id"],
             )
 
@@ -322,7 +378,11 @@ class _Inspector:
             return Pair(interp, None)
         draw = await self.get(doc.url)
         rep.observations.append(_obs("page", target, rep.site_id, doc.url, draw, detail="policy"))
-        dlinks = extract_links(draw.text, normalize_url(draw.final_url) or doc.url) if draw.ok and draw.text else []
+        dlinks = (
+            extract_links(draw.text, normalize_url(draw.final_url) or doc.url)
+            if draw.ok and draw.text
+            else []
+        )
         doc_final = normalize_url(draw.final_url) if draw.ok else None
         if doc.pub_date is None and draw.ok and draw.text:
             doc = Item(doc.title, doc.url, page_date(draw.text))
@@ -343,7 +403,11 @@ def _link_obs(site_id: str, st: LinkStatus) -> dict[str, Any]:
 
 
 async def _inspect_all(
-    rules: Rules, as_of: date, sites: list[dict[str, Any]], columns: dict[str, list], scanners: _Scanners | None
+    rules: Rules,
+    as_of: date,
+    sites: list[dict[str, Any]],
+    columns: dict[str, list],
+    scanners: _Scanners | None,
 ) -> list[SiteReport]:
     from govwatch.fetch.client import Fetcher
 
@@ -357,8 +421,45 @@ async def _inspect_all(
 
         reports = list(await asyncio.gather(*(one(s) for s in sites)))
         for r in reports:
-            r.stats["link_checks"] = {"requests": insp.checker.requests, "cache_hits": insp.checker.cache_hits}
+            r.stats["link_checks"] = {
+                "requests": insp.checker.requests,
+                "cache_hits": insp.checker.cache_hits,
+            }
         return reports
+
+
+async def _scan_accounts(
+    rules: Rules, as_of: date, accounts: list[dict[str, Any]], scanners: _Scanners
+) -> tuple[list[Finding], list[dict[str, Any]], set[str]]:
+    """``typo`` / ``serious_error`` in the posts of each account's feed (posts dated up to as-of, within
+    ``media.scan_days``). Accounts whose feed cannot be read are returned as not judged."""
+    from govwatch.extract.feeds import FeedError, parse_feed
+    from govwatch.fetch.client import Fetcher
+
+    days = int(rules.get("media.scan_days", 31))
+    findings: list[Finding] = []
+    observations: list[dict[str, Any]] = []
+    unjudged: set[str] = set()
+    async with Fetcher(settings=get_settings(), rules=rules) as fetcher:
+        raws = await asyncio.gather(*(fetcher.get(a["feed_url"]) for a in accounts))
+    for acc, raw in zip(accounts, raws, strict=True):
+        observations.append(_obs("feed", acc["id"], None, acc["feed_url"], raw))
+        try:
+            feed = parse_feed(raw.body, raw.content_type) if raw.ok else None
+        except FeedError:
+            feed = None
+        if feed is None:
+            unjudged.add(acc["id"])
+            continue
+        for post in feed.posts:
+            d = post.date
+            if d is not None and not (0 <= (as_of - d).days <= days):
+                continue
+            findings += scanners.wording.wording_findings(
+                rules, scanners.scanner, post.title, target_type="account", target_id=acc["id"], site_id=None,
+                unit_id=acc["unit_id"], url=post.url or acc["feed_url"],
+            )  # fmt: skip
+    return findings, observations, unjudged
 
 
 def _columns_by_site(store: Store, site_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
@@ -397,13 +498,32 @@ def run_inspection(as_of: date, site_ids: Iterable[str] | None = None, *, store:
     reports = asyncio.run(_inspect_all(rules, as_of, sites, columns, scanners)) if sites else []
     withheld: set[tuple[str, str]] = set()
     observations: list[dict[str, Any]] = []
+    # New-media posts are scanned for 错敏字 only when the whole registry is inspected (a --site run
+    # leaves the accounts as they were).
+    account_scope: frozenset[str] = frozenset()
+    if ids is None:
+        accounts = store.query("SELECT id, unit_id, feed_url FROM accounts WHERE active ORDER BY id")
+        if accounts:
+            acc_findings, acc_obs, unjudged = asyncio.run(_scan_accounts(rules, as_of, accounts, scanners))
+            findings += acc_findings
+            observations += acc_obs
+            account_scope = frozenset(a["id"] for a in accounts if a["id"] not in unjudged)
     for r in reports:
         findings += r.findings
         withheld |= r.withheld
         observations += r.observations
-    record_observations(store, run_kind="inspect", as_of=as_of, rows=observations)
-    scope = Scope(checks=INSPECT_CODES, sites=frozenset(ids) if ids else None, accounts=frozenset(),
-                  withheld=frozenset(withheld))
+    now = datetime.now(TZ)  # when the fetch happened (data, not a check date)
+    record_observations(
+        store,
+        ({**o, "run_kind": "inspect", "as_of": as_of, "fetched_at": o.get("fetched_at") or now,
+          "url": (o["url"] or "")[:2000]} for o in observations),
+    )  # fmt: skip
+    scope = Scope(
+        checks=INSPECT_CODES,
+        sites=frozenset(ids) if ids else None,
+        accounts=account_scope,
+        withheld=frozenset(withheld),
+    )
     recorded = record_findings(store, run_kind="inspect", as_of=as_of, scope=scope, findings=findings)
     by_check: dict[str, int] = {}
     for f in findings:

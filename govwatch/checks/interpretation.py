@@ -22,7 +22,9 @@ from govwatch.workdays import workdays_between
 _QUOTED = re.compile(r"《([^《》]{4,120})》")
 # Labels of a link to "the document itself" (not 政策文件, which is usually the policy column in the menu).
 _ORIGINAL = re.compile(r"原文|全文|文件链接|查看文件|文件下载")
-_INTERP_WORDS = re.compile(r"(?:的)?(?:政策)?(?:图文|文字|视频|动漫|一图读懂|一图看懂|权威|专家)?(?:解读|问答|答记者问)")
+_INTERP_WORDS = re.compile(
+    r"(?:的)?(?:政策)?(?:图文|文字|视频|动漫|一图读懂|一图看懂|权威|专家)?(?:解读|问答|答记者问)"
+)
 _PUNCT = re.compile(r"[\s《》〈〉“”\"'‘’（）()【】\[\]、，,。：:；;！!？?·\-—_]")
 _META_DATE = ("pubdate", "publishdate", "firstpublishedtime", "publishtime", "createdate", "dc.date")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -63,7 +65,7 @@ def document_names(interp_title: str) -> list[str]:
     stripped = _INTERP_WORDS.sub("", interp_title or "").strip()
     for prefix in ("政策解读", "解读", "图解"):
         if stripped.startswith(prefix):
-            stripped = stripped[len(prefix):]
+            stripped = stripped[len(prefix) :]
     stripped = stripped.strip("：: -—")
     return [stripped] if len(squash(stripped)) >= 6 else []
 
@@ -75,9 +77,7 @@ def _matches(name: str, title: str) -> bool:
     return a == b or (len(a) >= 8 and a in b) or (len(b) >= 8 and b in a and len(b) >= len(a) * 0.6)
 
 
-def find_document(
-    interp: Item, interp_links: Sequence[Link], policy_items: Iterable[Item]
-) -> Item | None:
+def find_document(interp: Item, interp_links: Sequence[Link], policy_items: Iterable[Item]) -> Item | None:
     """The policy document of ``interp``: a link on its page naming the document, else a 原文 link, else a
     policy-column item with a matching title."""
     names = document_names(interp.title)
@@ -91,7 +91,12 @@ def find_document(
             return by_url.get(link.url) or Item(clean_text(label), link.url)
     for link in candidates:
         label = link.text or link.title
-        if len(label) <= 20 and not link.in_nav and _ORIGINAL.search(label) and squash(link.url) != interp_squashed:
+        if (
+            len(label) <= 20
+            and not link.in_nav
+            and _ORIGINAL.search(label)
+            and squash(link.url) != interp_squashed
+        ):
             return by_url.get(link.url) or Item(clean_text(label), link.url)
     for n in names:
         for p in policy:
@@ -155,8 +160,16 @@ def interpretation_findings(
         label = f"解读「{it.title[:80]}」"
         common = {"site_id": site_id, "unit_id": unit_id, "evidence_key": it.url, "evidence_url": it.url}
         if p.doc is None:
-            out.append(make(rules, "interpretation_unlinked", "column", target_id,
-                            f"{label}未链接对应的政策文件，也未在政策文件栏目中找到同名文件", **common))
+            out.append(
+                make(
+                    rules,
+                    "interpretation_unlinked",
+                    "column",
+                    target_id,
+                    f"{label}未链接对应的政策文件，也未在政策文件栏目中找到同名文件",
+                    **common,
+                )
+            )
             continue
         missing = []
         if not p.interp_links_doc:
@@ -164,13 +177,28 @@ def interpretation_findings(
         if not p.doc_links_interp:
             missing.append("政策文件页面未链接解读" if p.doc_loaded else "政策文件页面无法打开")
         if missing:
-            out.append(make(rules, "interpretation_unlinked", "column", target_id,
-                            f"{label}与政策文件「{p.doc.title[:80]}」（{p.doc.url}）未相互关联：{'；'.join(missing)}",
-                            **common))
+            out.append(
+                make(
+                    rules,
+                    "interpretation_unlinked",
+                    "column",
+                    target_id,
+                    f"{label}与政策文件「{p.doc.title[:80]}」（{p.doc.url}）未相互关联：{'；'.join(missing)}",
+                    **common,
+                )
+            )
         if it.pub_date and p.doc.pub_date and it.pub_date >= p.doc.pub_date:
             wd = workdays_between(p.doc.pub_date, it.pub_date)
             if wd > max_wd:
-                out.append(make(rules, "interpretation_late", "column", target_id,
-                                f"{label}于 {it.pub_date} 发布，政策文件「{p.doc.title[:80]}」于 {p.doc.pub_date} 发布，"
-                                f"间隔 {wd} 个工作日，超过 {max_wd} 个工作日", **common))
+                out.append(
+                    make(
+                        rules,
+                        "interpretation_late",
+                        "column",
+                        target_id,
+                        f"{label}于 {it.pub_date} 发布，政策文件「{p.doc.title[:80]}」于 {p.doc.pub_date} 发布，"
+                        f"间隔 {wd} 个工作日，超过 {max_wd} 个工作日",
+                        **common,
+                    )
+                )
     return out

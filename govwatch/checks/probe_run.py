@@ -68,7 +68,9 @@ async def _probe_all(urls: dict[str, str], rules: Rules) -> dict[str, Any]:
     return dict(zip(urls, results, strict=True))
 
 
-def run_probe(at: datetime | None = None, site_ids: Iterable[str] | None = None, *, store: Store | None = None) -> dict:
+def run_probe(
+    at: datetime | None = None, site_ids: Iterable[str] | None = None, *, store: Store | None = None
+) -> dict:
     """One availability round over the active sites' home pages, recorded at instant ``at`` (default: now).
 
     Idempotent on (site, instant): recording the same round again replaces its rows.
@@ -84,7 +86,9 @@ def run_probe(at: datetime | None = None, site_ids: Iterable[str] | None = None,
         for s in sites:
             r = results[s["id"]]
             ok = probe_ok(r.status, r.elapsed_ms, r.error, timeout)
-            error = r.error or (None if ok else ("timeout" if r.status and r.elapsed_ms > timeout * 1000 else None))
+            error = r.error or (
+                None if ok else ("timeout" if r.status and r.elapsed_ms > timeout * 1000 else None)
+            )
             cur.execute(_INSERT, (s["id"], instant, ok, r.status, r.elapsed_ms, error))
             if not ok:
                 failed.append(s["id"])
@@ -110,10 +114,17 @@ def availability_findings(
     for r in rows:
         by_site[r["site_id"]].append(r)
     findings: list[Finding] = []
-    stats: dict[str, Any] = {"sites": len(sites), "vetoed": 0, "warned": 0, "unmonitored": [],
-                             "window": [start.isoformat(), end.isoformat()]}
+    stats: dict[str, Any] = {
+        "sites": len(sites),
+        "vetoed": 0,
+        "warned": 0,
+        "unmonitored": [],
+        "window": [start.isoformat(), end.isoformat()],
+    }
     for s in sites:
-        f, st = judge_availability(rules, by_site[s["id"]], site_id=s["id"], unit_id=s["unit_id"], site_url=s["url"])
+        f, st = judge_availability(
+            rules, by_site[s["id"]], site_id=s["id"], unit_id=s["unit_id"], site_url=s["url"]
+        )
         if st["probes"] == 0:
             stats["unmonitored"].append(s["id"])
         if f is not None:
@@ -133,8 +144,11 @@ def evaluate_availability(
     rules = load_rules()
     sites = active_sites(store, site_ids)
     findings, stats = availability_findings(store, rules, as_of, sites)
-    scope = Scope(checks=frozenset({"site_unreachable"}), sites=frozenset(site_ids) if site_ids else None,
-                  accounts=frozenset())
+    scope = Scope(
+        checks=frozenset({"site_unreachable"}),
+        sites=frozenset(site_ids) if site_ids else None,
+        accounts=frozenset(),
+    )
     run_id = start_run(store, "availability", as_of, scope_key(site_ids))
     stats["recorded"] = record_findings(store, run_kind="probe", as_of=as_of, scope=scope, findings=findings)
     finish_run(store, run_id, stats)

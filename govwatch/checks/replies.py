@@ -105,8 +105,14 @@ def parse_detail(html: str, url: str) -> Message | None:
         status = "answered"
     elif status is None and re.search(r"(?:回复|答复)内容\s*[:：]?\s*\S{4,}", text):
         status = "answered"
-    return Message(clean_text(title_el.text_content()) if title_el is not None else "", url, submitted, replied,
-                   status, url)
+    return Message(
+        clean_text(title_el.text_content()) if title_el is not None else "",
+        url,
+        submitted,
+        replied,
+        status,
+        url,
+    )
 
 
 def parse_list(html: str, page_url: str) -> list[Message]:
@@ -156,7 +162,9 @@ def _parse_table(table: etree._Element, page_url: str) -> list[Message]:
     rows = [r for r in table.iter("tr") if _own_table(r, table)]
     if len(rows) < 2:
         return []
-    header = [clean_text(c.text_content()) for c in rows[0] if isinstance(c.tag, str) and c.tag in ("th", "td")]
+    header = [
+        clean_text(c.text_content()) for c in rows[0] if isinstance(c.tag, str) and c.tag in ("th", "td")
+    ]
     col = {"submit": None, "reply": None, "status": None, "title": None}
     for i, h in enumerate(header):
         if len(h) > 12:
@@ -180,8 +188,16 @@ def _parse_table(table: etree._Element, page_url: str) -> list[Message]:
         submitted = parse_date(texts[col["submit"]])
         if submitted is None:
             continue
-        replied = parse_date(texts[col["reply"]]) if col["reply"] is not None and col["reply"] < len(texts) else None
-        status = status_of(texts[col["status"]]) if col["status"] is not None and col["status"] < len(texts) else None
+        replied = (
+            parse_date(texts[col["reply"]])
+            if col["reply"] is not None and col["reply"] < len(texts)
+            else None
+        )
+        status = (
+            status_of(texts[col["status"]])
+            if col["status"] is not None and col["status"] < len(texts)
+            else None
+        )
         if replied is not None:
             status = "answered"
         elif status is None and col["reply"] is not None:
@@ -267,7 +283,12 @@ def reply_findings(
             continue
         seen.add(m.key)
         label = f"「{m.title[:60]}」" if m.title else "留言"
-        common = {"site_id": site_id, "unit_id": unit_id, "evidence_key": m.key, "evidence_url": m.url or m.source}
+        common = {
+            "site_id": site_id,
+            "unit_id": unit_id,
+            "evidence_key": m.key,
+            "evidence_url": m.url or m.source,
+        }
         where = f"{column_name}栏目" if column_name else "咨询留言栏目"
         if m.replied is not None and m.replied >= s:
             wd = workdays_between(s, m.replied)

@@ -57,8 +57,10 @@ def _probe(args: argparse.Namespace) -> int:
     if args.evaluate:
         when = datetime.fromisoformat(res["at"]).astimezone(TZ).date()
         ev = evaluate_availability(when, args.site, store=st)
-        out(f"可用性判定 / availability {when}: 否决 / veto {ev['vetoed']}  预警 / warn {ev['warned']}"
-            f"  无探测数据 / unmonitored {len(ev['unmonitored'])}")
+        out(
+            f"可用性判定 / availability {when}: 否决 / veto {ev['vetoed']}  预警 / warn {ev['warned']}"
+            f"  无探测数据 / unmonitored {len(ev['unmonitored'])}"
+        )
     return 0
 
 
@@ -74,19 +76,27 @@ def _inspect(args: argparse.Namespace) -> int:
         return 0
     out(f"全面检查 / inspection {res['as_of']}: 网站 / sites {res['sites']}，用时 / took {res['seconds']} s")
     if res["availability"]["unmonitored"]:
-        out(f"  无探测数据的网站（未判定可用性）/ sites without probes: {', '.join(res['availability']['unmonitored'])}")
+        out(
+            f"  无探测数据的网站（未判定可用性）/ sites without probes: {', '.join(res['availability']['unmonitored'])}"
+        )
     out("按检查项统计 / findings by check:")
     if not res["by_check"]:
         out("  （无 / none）")
     for check, n in res["by_check"].items():
         out(f"  {check:<28} {n:>5}")
     rec = res["recorded"]
-    out(f"新增 / new {rec['new']}  仍存在 / seen {rec['seen']}  复发 / reopened {rec['reopened']}  "
-        f"已整改 / rectified {rec['rectified']}")
+    out(
+        f"新增 / new {rec['new']}  仍存在 / seen {rec['seen']}  复发 / reopened {rec['reopened']}  "
+        f"已整改 / rectified {rec['rectified']}"
+    )
     s, a = res["scores"]["sites"], res["scores"]["accounts"]
-    out(f"网站 / sites: 检查 {s['checked']}，单项否决 {s['vetoed']}，合格 {s['passed']}，合格率 {_rate(s['pass_rate'])}")
-    out(f"政务新媒体 / accounts: 检查 {a['checked']}，单项否决 {a['vetoed']}，合格 {a['passed']}，"
-        f"合格率 {_rate(a['pass_rate'])}")
+    out(
+        f"网站 / sites: 检查 {s['checked']}，单项否决 {s['vetoed']}，合格 {s['passed']}，合格率 {_rate(s['pass_rate'])}"
+    )
+    out(
+        f"政务新媒体 / accounts: 检查 {a['checked']}，单项否决 {a['vetoed']}，合格 {a['passed']}，"
+        f"合格率 {_rate(a['pass_rate'])}"
+    )
     return 0
 
 
@@ -119,5 +129,7 @@ def _scores(args: argparse.Namespace) -> int:
         out(f"  {r['id']:<12} {r['name']:<24} {r['score']:>6.2f}  {flag}{extra}")
     for part, label in (("sites", "网站"), ("accounts", "政务新媒体")):
         t = res["totals"][part]
-        out(f"{label} / {part}: 检查 {t['checked']}，单项否决 {t['vetoed']}，合格 {t['passed']}，合格率 {_rate(t['pass_rate'])}")
+        out(
+            f"{label} / {part}: 检查 {t['checked']}，单项否决 {t['vetoed']}，合格 {t['passed']}，合格率 {_rate(t['pass_rate'])}"
+        )
     return 0

@@ -193,7 +193,9 @@ def _to_page(url: str, raw: Any, depth: int, parent: str | None) -> Page:
         page.html = raw.text
         page.title = page_title(doc)
         # Links resolve against where the page ended up after redirects.
-        page.links = extract_links(doc, normalize_url(page.final_url) or page.final_url) if doc is not None else []
+        page.links = (
+            extract_links(doc, normalize_url(page.final_url) or page.final_url) if doc is not None else []
+        )
     return page
 
 

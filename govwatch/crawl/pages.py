@@ -100,8 +100,16 @@ def extract_links(html: str | etree._Element | None, page_url: str) -> list[Link
         if key in seen:
             continue
         seen.add(key)
-        out.append(Link(url=url, text=text[:200], title=title[:200], page_url=page_url, href=(href or "")[:500],
-                        in_nav=_in_nav(el)))
+        out.append(
+            Link(
+                url=url,
+                text=text[:200],
+                title=title[:200],
+                page_url=page_url,
+                href=(href or "")[:500],
+                in_nav=_in_nav(el),
+            )
+        )
     return out
 
 

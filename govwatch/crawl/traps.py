@@ -17,9 +17,7 @@ from urllib.parse import urlsplit
 
 _DATE_IN_PATH = re.compile(r"(?:19|20)\d{2}[-/_.]?(?:0?[1-9]|1[0-2])[-/_.]?(?:0?[1-9]|[12]\d|3[01])(?!\d)")
 _CALENDAR_WORDS = re.compile(r"calendar|rili|richeng|schedule|日历|日程", re.I)
-_CALENDAR_QUERY = re.compile(
-    r"(?:^|&)(?:date|day|month|year|d|ym|riqi|time)=(?:19|20)\d{2}", re.I
-)
+_CALENDAR_QUERY = re.compile(r"(?:^|&)(?:date|day|month|year|d|ym|riqi|time)=(?:19|20)\d{2}", re.I)
 MAX_SEGMENTS = 12
 MAX_URL_LENGTH = 600
 

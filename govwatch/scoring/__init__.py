@@ -48,7 +48,9 @@ def compute_scores(store: Store, as_of: date) -> tuple[list[Score], list[Score]]
             by_account.setdefault(f["target_id"], []).append(f)
         elif f["site_id"]:
             by_site.setdefault(f["site_id"], []).append(f)
-    site_scores = [score_site(rules, s["id"], by_site.get(s["id"], []), has_services=s["has_services"]) for s in sites]
+    site_scores = [
+        score_site(rules, s["id"], by_site.get(s["id"], []), has_services=s["has_services"]) for s in sites
+    ]
     account_scores = [score_account(rules, a["id"], by_account.get(a["id"], [])) for a in accounts]
     return site_scores, account_scores
 
@@ -63,8 +65,15 @@ def run_scores(as_of: date, *, store: Store | None = None) -> dict[str, Any]:
             cur.execute(
                 "INSERT INTO scores (as_of, target_type, target_id, score, vetoed, passed, details)"
                 " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                (as_of, s.target_type, s.target_id, s.score, s.vetoed, s.passed,
-                 json.dumps(s.details, ensure_ascii=False, sort_keys=True)),
+                (
+                    as_of,
+                    s.target_type,
+                    s.target_id,
+                    s.score,
+                    s.vetoed,
+                    s.passed,
+                    json.dumps(s.details, ensure_ascii=False, sort_keys=True),
+                ),
             )
     return {"as_of": as_of.isoformat(), "sites": totals(site_scores), "accounts": totals(account_scores)}
 
@@ -82,21 +91,33 @@ def read_scores(as_of: date, *, store: Store | None = None) -> dict[str, Any]:
     )
     out: dict[str, Any] = {"as_of": as_of.isoformat(), "sites": [], "accounts": []}
     for r in rows:
-        entry = {"id": r["id"], "name": r["name"], "score": r["score"], "vetoed": r["vetoed"], "passed": r["passed"],
-                 "vetoes": (r["details"] or {}).get("vetoes", [])}
+        entry = {
+            "id": r["id"],
+            "name": r["name"],
+            "score": r["score"],
+            "vetoed": r["vetoed"],
+            "passed": r["passed"],
+            "vetoes": (r["details"] or {}).get("vetoes", []),
+        }
         out["sites" if r["target_type"] == "site" else "accounts"].append(entry)
 
     def tot(items: list[dict[str, Any]]) -> dict[str, Any]:
         checked = len(items)
         passed = sum(1 for i in items if i["passed"])
-        return {"checked": checked, "passed": passed, "vetoed": sum(1 for i in items if i["vetoed"]),
-                "pass_rate": pass_rate(passed, checked)}
+        return {
+            "checked": checked,
+            "passed": passed,
+            "vetoed": sum(1 for i in items if i["vetoed"]),
+            "pass_rate": pass_rate(passed, checked),
+        }
 
     out["totals"] = {"sites": tot(out["sites"]), "accounts": tot(out["accounts"])}
     return out
 
 
-def recurring_findings(period_start: date, period_end: date, *, store: Store | None = None) -> list[dict[str, Any]]:
+def recurring_findings(
+    period_start: date, period_end: date, *, store: Store | None = None
+) -> list[dict[str, Any]]:
     """Findings reopened (a rectified problem seen again) within [period_start, period_end]."""
     store = store or open_store()
     rows = store.query(

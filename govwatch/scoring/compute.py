@@ -45,7 +45,9 @@ def _problem_key(f: Mapping[str, Any]) -> tuple[str, str, str]:
     return (f.get("target_type", ""), f.get("target_id", ""), key)
 
 
-def deductions(rules: Rules, findings: Iterable[Mapping[str, Any]], *, skip_indicators: frozenset[str] = frozenset()) -> dict[str, Any]:
+def deductions(
+    rules: Rules, findings: Iterable[Mapping[str, Any]], *, skip_indicators: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     """Deductions per indicator after de-duplication and caps: {indicator: {raw, capped, cap, count}}."""
     indicators: dict[str, Any] = rules.get("indicators", {}) or {}
     best: dict[tuple[str, str, str], Mapping[str, Any]] = {}
@@ -77,7 +79,9 @@ def deductions(rules: Rules, findings: Iterable[Mapping[str, Any]], *, skip_indi
     return out
 
 
-def score_site(rules: Rules, site_id: str, findings: Iterable[Mapping[str, Any]], *, has_services: bool) -> Score:
+def score_site(
+    rules: Rules, site_id: str, findings: Iterable[Mapping[str, Any]], *, has_services: bool
+) -> Score:
     """Score one site from its open findings (site and column targets)."""
     rows = list(findings)
     full = float(rules.get("scoring.full_marks", 100))
@@ -95,8 +99,14 @@ def score_site(rules: Rules, site_id: str, findings: Iterable[Mapping[str, Any]]
         score = (full - service_points - total) * scale
     score = round(max(0.0, min(full, score)), 2)
     vetoed = bool(vetoes)
-    return Score("site", site_id, score, vetoed, (not vetoed) and score >= pass_mark,
-                 {"vetoes": vetoes, "deductions": ded, "has_services": has_services})
+    return Score(
+        "site",
+        site_id,
+        score,
+        vetoed,
+        (not vetoed) and score >= pass_mark,
+        {"vetoes": vetoes, "deductions": ded, "has_services": has_services},
+    )
 
 
 def score_account(rules: Rules, account_id: str, findings: Iterable[Mapping[str, Any]]) -> Score:
@@ -106,7 +116,9 @@ def score_account(rules: Rules, account_id: str, findings: Iterable[Mapping[str,
     vetoes = sorted({f["check"] for f in rows if f.get("severity") == "veto"})
     ded = deductions(rules, rows)
     score = round(max(0.0, full - sum(v["capped"] for v in ded.values())), 2)
-    return Score("account", account_id, score, bool(vetoes), not vetoes, {"vetoes": vetoes, "deductions": ded})
+    return Score(
+        "account", account_id, score, bool(vetoes), not vetoes, {"vetoes": vetoes, "deductions": ded}
+    )
 
 
 def totals(scores: Iterable[Score]) -> dict[str, Any]:

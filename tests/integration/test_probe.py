@@ -37,8 +37,9 @@ def _registry(urls: dict[str, str]) -> Registry:
 def test_rounds_veto_at_5_percent_and_warn_at_3(store):
     good, veto, warn = _Flaky(), _Flaky(), _Flaky()
     with LoopbackServer({"/": good}) as a, LoopbackServer({"/": veto}) as b, LoopbackServer({"/": warn}) as c:
-        import_registry(store, _registry({"3607000001": a.url("/"), "3607000002": b.url("/"),
-                                          "3607000003": c.url("/")}))
+        import_registry(
+            store, _registry({"3607000001": a.url("/"), "3607000002": b.url("/"), "3607000003": c.url("/")})
+        )
         t0 = datetime(2026, 11, 14, 0, 10, tzinfo=TZ)
         # Site 2: 1 failure in 20 probes (5 %). Site 3: 1 in 33 (3.03 %). Site 1: none.
         for i in range(33):
@@ -49,12 +50,19 @@ def test_rounds_veto_at_5_percent_and_warn_at_3(store):
         # A round from before the window and a failing one there change nothing.
         veto.down = True
         run_probe(t0 - timedelta(days=2), ["3607000002"], store=store)
-    rows = store.query("SELECT site_id, count(*) AS n, count(*) FILTER (WHERE NOT ok) AS bad FROM probes"
-                       " GROUP BY site_id ORDER BY site_id")
-    assert rows == [{"site_id": "3607000001", "n": 33, "bad": 0}, {"site_id": "3607000002", "n": 21, "bad": 2},
-                    {"site_id": "3607000003", "n": 33, "bad": 1}]
-    failed = store.query("SELECT status, error, elapsed_ms FROM probes WHERE site_id = '3607000002' AND NOT ok"
-                         " ORDER BY probed_at DESC LIMIT 1")[0]
+    rows = store.query(
+        "SELECT site_id, count(*) AS n, count(*) FILTER (WHERE NOT ok) AS bad FROM probes"
+        " GROUP BY site_id ORDER BY site_id"
+    )
+    assert rows == [
+        {"site_id": "3607000001", "n": 33, "bad": 0},
+        {"site_id": "3607000002", "n": 21, "bad": 2},
+        {"site_id": "3607000003", "n": 33, "bad": 1},
+    ]
+    failed = store.query(
+        "SELECT status, error, elapsed_ms FROM probes WHERE site_id = '3607000002' AND NOT ok"
+        " ORDER BY probed_at DESC LIMIT 1"
+    )[0]
     assert failed["status"] == 503 and failed["elapsed_ms"] >= 0
 
     stats = evaluate_availability(date(2026, 11, 20), store=store)

@@ -85,8 +85,9 @@ def test_findings_need_a_target_that_loads(rules):
     found, working = channel_findings(rules, entries, all_ok, has_services=True, **kw)
     assert found == [] and len(working["interaction"]) == 1
     # A label promising 留言 whose page turns out to be the petition system does not count.
-    found, _ = channel_findings(rules, entries, all_ok, has_services=True,
-                                target_titles={"http://s.gov.cn/ly": "网上信访大厅"}, **kw)
+    found, _ = channel_findings(
+        rules, entries, all_ok, has_services=True, target_titles={"http://s.gov.cn/ly": "网上信访大厅"}, **kw
+    )
     assert [f.check for f in found] == ["no_interaction_channel"]
     # No services: no service check.
     found, _ = channel_findings(rules, entries, broken, has_services=False, **kw)

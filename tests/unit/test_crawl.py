@@ -45,7 +45,9 @@ def test_chinese_path_raw_and_encoded_are_one_url():
 def test_site_hosts_and_kinds():
     assert site_hosts("https://www.ganzhou.gov.cn/") == {"www.ganzhou.gov.cn", "ganzhou.gov.cn"}
     assert is_document("http://x/a/b.PDF") and is_document("http://x/f.xlsx")
-    assert not is_document("http://x/f.xls") and is_binary("http://x/f.xls") and not is_binary("http://x/a.html")
+    assert (
+        not is_document("http://x/f.xls") and is_binary("http://x/f.xls") and not is_binary("http://x/a.html")
+    )
 
 
 def test_repeating_segments():

@@ -21,7 +21,9 @@ KW = {"target_id": "3607000001/zcjd", "site_id": "3607000001", "unit_id": "u"}
 
 def test_document_names():
     assert document_names("《赣州市城市供水管理办法》政策解读") == ["赣州市城市供水管理办法"]
-    assert document_names("关于印发赣州市促进消费若干措施的通知的解读") == ["关于印发赣州市促进消费若干措施的通知"]
+    assert document_names("关于印发赣州市促进消费若干措施的通知的解读") == [
+        "关于印发赣州市促进消费若干措施的通知"
+    ]
     assert document_names("一图读懂") == []
 
 
@@ -32,8 +34,10 @@ def test_find_document_from_links_or_policy_items():
     assert doc is not None and doc.url == "http://s/zc/9.html"
     orig = find_document(interp, extract_links('<a href="/zc/9.html">政策原文</a>', interp.url), [])
     assert orig is not None and orig.url == "http://s/zc/9.html"
-    items = [Item("赣州市人民政府关于印发赣州市城市供水管理办法的通知", "http://s/zc/9.html", date(2026, 3, 2)),
-             Item("其他文件", "http://s/zc/8.html", date(2026, 3, 1))]
+    items = [
+        Item("赣州市人民政府关于印发赣州市城市供水管理办法的通知", "http://s/zc/9.html", date(2026, 3, 2)),
+        Item("其他文件", "http://s/zc/8.html", date(2026, 3, 1)),
+    ]
     got = find_document(interp, [], items)
     assert got == items[0]
     assert find_document(Item("《完全无关的文件名称》解读", "http://s/jd/2"), [], items) is None
@@ -46,7 +50,8 @@ def test_findings():
     # 9-29 → 10-12: 9-30, 10-8, 10-9, 10-10 (调休), 10-12 = 5 working days > 3.
     got = interpretation_findings(rules, [Pair(it, doc, True, False, True)], **KW)
     assert [(f.check, f.evidence_key) for f in got] == [
-        ("interpretation_unlinked", "http://s/jd/1"), ("interpretation_late", "http://s/jd/1")
+        ("interpretation_unlinked", "http://s/jd/1"),
+        ("interpretation_late", "http://s/jd/1"),
     ]
     assert "政策文件页面未链接解读" in got[0].evidence and "5 个工作日" in got[1].evidence
     timely = Item("《某办法》解读", "http://s/jd/1", date(2026, 10, 9))  # 3 working days: on time

@@ -70,7 +70,11 @@ def test_checker_confirms_bad_head_with_get_and_caches():
 
     first, again = asyncio.run(run())
     assert {u: s.verdict for u, s in first.items()} == {
-        "u1": "ok", "u2": "ok", "u3": "broken", "u4": "broken", "u5": "suspected"
+        "u1": "ok",
+        "u2": "ok",
+        "u3": "broken",
+        "u4": "broken",
+        "u5": "suspected",
     }
     assert again["u3"] is first["u3"]
     # HEAD once per URL; GET only to confirm a bad HEAD (not for a DNS failure, which is certain).
@@ -93,7 +97,10 @@ def _link(url: str, page: str, text: str = "") -> Link:
 def test_broken_link_findings():
     rules = load_rules()
     links = {
-        "http://s/x.html": [_link("http://s/x.html", "http://s/", "失效链接"), _link("http://s/x.html", "http://s/a")],
+        "http://s/x.html": [
+            _link("http://s/x.html", "http://s/", "失效链接"),
+            _link("http://s/x.html", "http://s/a"),
+        ],
         "http://o/y": [_link("http://o/y", "http://s/a", "外站")],
         "http://s/ok": [_link("http://s/ok", "http://s/")],
         "http://s/unchecked": [_link("http://s/unchecked", "http://s/")],
@@ -108,6 +115,8 @@ def test_broken_link_findings():
         ("broken_link", "deduct", "http://s/x.html", "http://s/"),
         ("broken_link", "warn", "http://o/y", "http://s/a"),
     ]
-    assert "失效链接" in got[0].evidence and "HTTP 404" in got[0].evidence and "等 2 个页面" in got[0].evidence
+    assert (
+        "失效链接" in got[0].evidence and "HTTP 404" in got[0].evidence and "等 2 个页面" in got[0].evidence
+    )
     assert got[0].points == rules.points("broken_link") and got[1].points == 0
     assert "疑似" in got[1].evidence

@@ -26,8 +26,14 @@ def test_table_with_headers():
     <tr><td>3</td><td><a href="d3.html">无日期</a></td><td>—</td><td></td></tr></table>"""
     got = parse_list(html, PAGE)
     assert got == [
-        Message("关于路灯维修的咨询", "http://s.gov.cn/hd/zxly/d1.html", date(2026, 9, 29), date(2026, 10, 9),
-                "answered", PAGE),
+        Message(
+            "关于路灯维修的咨询",
+            "http://s.gov.cn/hd/zxly/d1.html",
+            date(2026, 9, 29),
+            date(2026, 10, 9),
+            "answered",
+            PAGE,
+        ),
         Message("公积金提取", "http://s.gov.cn/hd/zxly/d2.html", date(2026, 10, 12), None, "open", PAGE),
     ]
 
@@ -38,7 +44,8 @@ def test_table_with_status_column():
     <tr><td><a href="/b">乙</a></td><td>2026年3月3日</td><td>办理中</td></tr></table>"""
     got = parse_list(html, PAGE)
     assert [(m.title, m.submitted, m.status) for m in got] == [
-        ("甲", date(2026, 3, 2), "answered"), ("乙", date(2026, 3, 3), "open")
+        ("甲", date(2026, 3, 2), "answered"),
+        ("乙", date(2026, 3, 3), "open"),
     ]
 
 

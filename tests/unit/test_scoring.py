@@ -7,8 +7,15 @@ from govwatch.scoring.compute import pass_rate, score_account, score_site, total
 
 
 def _f(check, severity="deduct", points=1.0, indicator="publish", key="", target="s1"):
-    return {"check": check, "severity": severity, "points": points, "indicator": indicator,
-            "target_type": "site", "target_id": target, "evidence_key": key}
+    return {
+        "check": check,
+        "severity": severity,
+        "points": points,
+        "indicator": indicator,
+        "target_type": "site",
+        "target_id": target,
+        "evidence_key": key,
+    }
 
 
 def test_pass_rates_round_half_up():
@@ -22,16 +29,24 @@ def test_caps_dedup_and_warnings():
     rules = load_rules()
     typos = [_f("typo", points=0.5, key=f"w{i}") for i in range(100)]  # 50 points raw, publish cap 40
     s = score_site(rules, "s1", typos, has_services=True)
-    assert s.details["deductions"]["publish"]["raw"] == 50 and s.details["deductions"]["publish"]["capped"] == 40
+    assert (
+        s.details["deductions"]["publish"]["raw"] == 50 and s.details["deductions"]["publish"]["capped"] == 40
+    )
     assert s.score == 60 and s.passed and not s.vetoed
     # The same broken URL seen as a dark link too: deducted once (the larger).
-    same = [_f("broken_link", points=0.5, indicator="function", key="http://x/"),
-            _f("dark_link", points=2.0, indicator="function", key="http://x/"),
-            _f("broken_link", severity="warn", points=0, indicator="function", key="http://y/")]
+    same = [
+        _f("broken_link", points=0.5, indicator="function", key="http://x/"),
+        _f("dark_link", points=2.0, indicator="function", key="http://x/"),
+        _f("broken_link", severity="warn", points=0, indicator="function", key="http://y/"),
+    ]
     s = score_site(rules, "s1", same, has_services=True)
     assert s.score == 98.0
-    s = score_site(rules, "s1", typos + [_f("column_unreachable", points=1.0, indicator="function", key="c")],
-                   has_services=True)
+    s = score_site(
+        rules,
+        "s1",
+        typos + [_f("column_unreachable", points=1.0, indicator="function", key="c")],
+        has_services=True,
+    )
     assert s.score == 59.0 and not s.passed
 
 
@@ -39,7 +54,9 @@ def test_veto_fails_whatever_the_score():
     rules = load_rules()
     s = score_site(rules, "s1", [_f("homepage_stale", severity="veto", points=0)], has_services=True)
     assert s.vetoed and not s.passed and s.score == 100
-    assert score_site(rules, "s1", [_f("site_unreachable", severity="warn", points=0)], has_services=True).passed
+    assert score_site(
+        rules, "s1", [_f("site_unreachable", severity="warn", points=0)], has_services=True
+    ).passed
 
 
 def test_department_without_services_is_scaled():
@@ -54,6 +71,8 @@ def test_accounts_and_totals():
     rules = load_rules()
     a = score_account(rules, "a1", [{**_f("media_infrequent", indicator="media"), "target_type": "account"}])
     assert a.passed and a.score == 99.0
-    b = score_account(rules, "a2", [{**_f("media_stale", severity="veto", points=0), "target_type": "account"}])
+    b = score_account(
+        rules, "a2", [{**_f("media_stale", severity="veto", points=0), "target_type": "account"}]
+    )
     assert b.vetoed and not b.passed
     assert totals([a, b]) == {"checked": 2, "passed": 1, "vetoed": 1, "pass_rate": 50.0}
