@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from govwatch.cli import common
 from govwatch.cli.common import add_as_of, add_sites
-from govwatch.errors import NotAvailable
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,4 +22,31 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _columns(args: argparse.Namespace) -> int:
-    raise NotAvailable("check columns is not implemented yet (issue #3) / 栏目更新检查尚未实现")
+    from govwatch.checks.column_run import run_column_check
+    from govwatch.rules import load_rules
+
+    as_of = common.as_of(args)
+    st = common.store()
+    try:
+        common.require_known_sites(st, args.site)
+        stats = run_column_check(as_of, args.site, accounts=True, store=st)
+    finally:
+        st.close()
+    rules = load_rules()
+    lines = [
+        f"栏目更新检查 / column check  as-of {stats['as_of']}: 网站 {stats['sites']} 个，栏目 {stats['columns']} 个，"
+        f"政务新媒体 {stats['accounts']} 个",
+    ]
+    if stats["accounts_unchecked"]:
+        lines.append(
+            f"未能读取信息源的政务新媒体 / feeds not readable: {', '.join(stats['accounts_unchecked'])}"
+        )
+    if stats["findings"]:
+        lines.append("发现问题 / findings by check:")
+        for code, n in stats["findings"].items():
+            lines.append(f"  {code:<22} {n:>5}  {rules.title(code)}")
+    else:
+        lines.append("未发现问题 / no findings")
+    lines.append(f"合计 / total {stats['total']}")
+    common.out("\n".join(lines))
+    return 0

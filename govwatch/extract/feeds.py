@@ -1,0 +1,127 @@
+"""Posts of a new-media account from its feed: RSS 2.0 (and RSS 1.0 / RDF), Atom, or JSON Feed."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from lxml import etree
+
+from govwatch.extract.dates import parse_timestamp
+from govwatch.fetch.encoding import decode
+
+
+@dataclass
+class Post:
+    title: str
+    url: str | None
+    published: datetime | None  # aware, Asia/Shanghai
+
+    @property
+    def date(self) -> date | None:
+        return self.published.date() if self.published else None
+
+
+@dataclass
+class Feed:
+    kind: str  # rss | atom | json | rdf
+    title: str = ""
+    posts: list[Post] = field(default_factory=list)
+
+
+class FeedError(ValueError):
+    """The body is not a feed this module understands."""
+
+
+def parse_feed(body: bytes | str, content_type: str = "") -> Feed:
+    """Parse RSS 2.0, RSS 1.0, Atom or JSON Feed; raises :class:`FeedError` for anything else."""
+    if isinstance(body, bytes):
+        text = decode(body, content_type or "application/xml")[0] or body.decode("utf-8", "replace")
+    else:
+        text = body
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped.startswith(("{", "[")):
+        return _json_feed(stripped)
+    return _xml_feed(stripped)
+
+
+def _json_feed(text: str) -> Feed:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FeedError(f"not JSON: {exc}") from None
+    if isinstance(data, list):  # a bare list of posts
+        data = {"items": data}
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise FeedError("JSON Feed without an `items` list")
+    feed = Feed(kind="json", title=str(data.get("title") or ""))
+    for it in data["items"]:
+        if not isinstance(it, dict):
+            continue
+        stamp = it.get("date_published") or it.get("date_modified") or it.get("published") or it.get("date")
+        feed.posts.append(
+            Post(
+                title=str(it.get("title") or it.get("summary") or "")[:500],
+                url=it.get("url") or it.get("external_url") or it.get("link"),
+                published=parse_timestamp(str(stamp)) if stamp else None,
+            )
+        )
+    return feed
+
+
+def _local(tag: object) -> str:
+    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
+
+
+def _child_text(el: etree._Element, *names: str) -> str | None:
+    for name in names:
+        for c in el:
+            if _local(c.tag) == name and (c.text or "").strip():
+                return c.text.strip()
+    return None
+
+
+def _xml_feed(text: str) -> Feed:
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(text.encode("utf-8"), parser)
+    except etree.XMLSyntaxError as exc:
+        raise FeedError(f"not XML: {exc}") from None
+    if root is None:
+        raise FeedError("empty or unreadable XML")
+    kind = _local(root.tag)
+    if kind == "rss":
+        channel = next((c for c in root if _local(c.tag) == "channel"), root)
+        feed = Feed(kind="rss", title=_child_text(channel, "title") or "")
+        entries = [c for c in channel if _local(c.tag) == "item"]
+    elif kind == "feed":
+        feed = Feed(kind="atom", title=_child_text(root, "title") or "")
+        entries = [c for c in root if _local(c.tag) == "entry"]
+    elif kind == "rdf":
+        feed = Feed(kind="rdf")
+        entries = [c for c in root if _local(c.tag) == "item"]
+    else:
+        raise FeedError(f"unknown feed root <{kind}>")
+    for e in entries:
+        stamp = _child_text(e, "pubdate", "published", "date", "issued", "updated", "modified")
+        feed.posts.append(
+            Post(
+                title=(_child_text(e, "title") or "")[:500],
+                url=_entry_link(e),
+                published=parse_timestamp(stamp),
+            )
+        )
+    return feed
+
+
+def _entry_link(e: etree._Element) -> str | None:
+    for c in e:
+        if _local(c.tag) != "link":
+            continue
+        href = c.get("href")
+        if href and c.get("rel", "alternate") == "alternate":
+            return href.strip()
+        if not href and (c.text or "").strip():
+            return c.text.strip()
+    return _child_text(e, "guid", "id")
