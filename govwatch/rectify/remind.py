@@ -218,7 +218,7 @@ def run_reminders(as_of: date, *, dry_run: bool = False, now: datetime | None = 
             result["ledger"] = sync_cursor(cur, as_of)
             if dry_run:
                 # The dry run must see the ledger as the real run would, then forget it.
-                result["_items"] = _items_in_tx(cur, st)
+                result["_items"] = _items_in_tx(cur)
                 raise _DryRun
     except _DryRun:
         pass
@@ -266,18 +266,16 @@ def run_reminders(as_of: date, *, dry_run: bool = False, now: datetime | None = 
     return result
 
 
-def _items_in_tx(cur: Any, st: Store) -> list[dict[str, Any]]:
-    """The ledger as the open transaction sees it (list_items through the same connection)."""
-    # list_items opens its own transaction on the store's single connection: psycopg2 runs it inside the
-    # transaction already open, so it sees the uncommitted sync and the rollback discards both.
-    return list_items(store=_SameConnection(st, cur))
+def _items_in_tx(cur: Any) -> list[dict[str, Any]]:
+    """The ledger as the open (dry-run) transaction sees it, uncommitted sync included."""
+    return list_items(store=_OnCursor(cur))  # type: ignore[arg-type]
 
 
-class _SameConnection:
-    """A Store look-alike whose queries run on an already open cursor."""
+class _OnCursor:
+    """Just enough of a Store for :func:`list_items`: queries run on an already open cursor."""
 
-    def __init__(self, st: Store, cur: Any):
-        self._st, self._cur = st, cur
+    def __init__(self, cur: Any):
+        self._cur = cur
 
     def query(self, sql: str, params: Any = None) -> list[dict[str, Any]]:
         self._cur.execute(sql, params)
