@@ -477,7 +477,8 @@ def _columns_by_site(store: Store, site_ids: Iterable[str]) -> dict[str, list[di
 def _column_check(as_of: date, site_ids: list[str] | None, store: Store) -> dict[str, Any]:
     from govwatch.checks.column_run import run_column_check
 
-    return run_column_check(as_of, site_ids, store=store)
+    # Recorded under the inspection's own run kind: the monthly run judges the column codes too.
+    return run_column_check(as_of, site_ids, store=store, run_kind="inspect")
 
 
 def run_inspection(as_of: date, site_ids: Iterable[str] | None = None, *, store: Store | None = None) -> dict:

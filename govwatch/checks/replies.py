@@ -72,6 +72,15 @@ def _to_date(groups: Iterable[str]) -> date | None:
         return None
 
 
+_STATUS_LABEL = re.compile(r"(?:办理|处理|回复|答复|办结)?状态\s*[:：]\s*(\S{2,6})")
+
+
+def labelled_status(text: str) -> str | None:
+    """The status a page states after a ``状态：`` label (more reliable than words anywhere on it)."""
+    m = _STATUS_LABEL.search(text or "")
+    return status_of(m.group(1)) if m else None
+
+
 def status_of(text: str) -> str | None:
     """'answered', 'open' or None from status words in ``text`` (open words win: 未回复 contains 回复)."""
     text = text or ""
@@ -100,7 +109,7 @@ def parse_detail(html: str, url: str) -> Message | None:
     if submitted is None:
         return None
     title_el = doc.find(".//title")
-    status = status_of(text)
+    status = labelled_status(text) or status_of(text)
     if replied is not None:
         status = "answered"
     elif status is None and re.search(r"(?:回复|答复)内容\s*[:：]?\s*\S{4,}", text):

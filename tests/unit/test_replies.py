@@ -105,3 +105,10 @@ def test_open_messages(rules):
 def test_add_months():
     assert add_months(date(2026, 8, 31), 3) == date(2026, 11, 30)
     assert add_months(date(2026, 11, 15), 3) == date(2027, 2, 15)
+
+
+def test_detail_status_label_wins_over_words_elsewhere():
+    html = """<html><body><div>提问时间：2026-05-08</div><div>办理状态：已答复</div>
+    <div class="legend">图例：未回复 / 办理中 / 已答复</div></body></html>"""
+    got = parse_detail(html, "http://s.gov.cn/m/9.html")
+    assert got is not None and got.status == "answered" and got.replied is None

@@ -76,3 +76,14 @@ def test_accounts_and_totals():
     )
     assert b.vetoed and not b.passed
     assert totals([a, b]) == {"checked": 2, "passed": 1, "vetoed": 1, "pass_rate": 50.0}
+
+
+def test_jiangxi_profile_extends_national():
+    from govwatch.settings import REPO_ROOT, from_env
+
+    settings = from_env({"GOVWATCH_RULES": str(REPO_ROOT / "include/rules/jiangxi.yaml")})
+    rules = load_rules(settings)
+    assert rules.get("name") == "jiangxi"
+    assert rules.get("replies.max_list_pages") == 5 and "诉求" in rules.get("interaction.words")
+    # Everything it does not set comes from the national profile.
+    assert rules.get("indicators.publish.points") == 40 and rules.severity("site_unreachable") == "veto"
