@@ -499,16 +499,18 @@ def run_inspection(as_of: date, site_ids: Iterable[str] | None = None, *, store:
     reports = asyncio.run(_inspect_all(rules, as_of, sites, columns, scanners)) if sites else []
     withheld: set[tuple[str, str]] = set()
     observations: list[dict[str, Any]] = []
-    # New-media posts are scanned for 错敏字 only when the whole registry is inspected (a --site run
-    # leaves the accounts as they were).
+    # 错敏字 in new-media posts: every account, or (a --site run / a DAG shard) the accounts of the units
+    # of those sites, as the column check selects them.
     account_scope: frozenset[str] = frozenset()
-    if ids is None:
-        accounts = store.query("SELECT id, unit_id, feed_url FROM accounts WHERE active ORDER BY id")
-        if accounts:
-            acc_findings, acc_obs, unjudged = asyncio.run(_scan_accounts(rules, as_of, accounts, scanners))
-            findings += acc_findings
-            observations += acc_obs
-            account_scope = frozenset(a["id"] for a in accounts if a["id"] not in unjudged)
+    accounts = store.query("SELECT id, unit_id, feed_url FROM accounts WHERE active ORDER BY id")
+    if ids is not None:
+        units = {s["unit_id"] for s in sites}
+        accounts = [a for a in accounts if a["unit_id"] in units]
+    if accounts:
+        acc_findings, acc_obs, unjudged = asyncio.run(_scan_accounts(rules, as_of, accounts, scanners))
+        findings += acc_findings
+        observations += acc_obs
+        account_scope = frozenset(a["id"] for a in accounts if a["id"] not in unjudged)
     for r in reports:
         findings += r.findings
         withheld |= r.withheld
