@@ -2,7 +2,7 @@
 
 Public API
 ----------
-``visible_text(html, *, base_url=None) -> str``
+``visible_text(html, *, base_url=None) -> str`` (``html``: str, bytes, or a :class:`Page`)
     The text a visitor reads on the page: scripts, styles, ``<noscript>``, ``<template>``, comments and
     ``<head>`` are dropped, and so is every element hidden by its inline style, by the page's own
     ``<style>`` rules (matched with cssselect, cascaded by specificity and ``!important``) or by inherited
@@ -12,6 +12,10 @@ Public API
     characters are removed, as browsers do. Content hidden only because it is an inactive tab panel or
     a drop-down menu (:func:`analyse` marks such hiding as *interactive*) is kept: a visitor reads it
     with one click or hover.
+
+``parse_page(html, *, base_url=None) -> Page``
+    Parse and analyse once; pass the ``Page`` to ``visible_text`` and to
+    ``govwatch.checks.darklinks.hidden_outside_links`` / ``dark_link_findings`` instead of the HTML.
 
 ``analyse(root) -> Visibility``
     The per-element visibility of a parsed tree (``govwatch.extract.html.parse``); used by
@@ -580,14 +584,32 @@ def _is_interactive(
 
 
 # ---------------------------------------------------------------------------------------- text
-def visible_text(html: str | bytes, *, base_url: str | None = None) -> str:
-    """The text a visitor sees on the page (see the module docstring)."""
+@dataclass
+class Page:
+    """A parsed page and its visibility, so that several checks can share one parse."""
+
+    root: lxml.html.HtmlElement
+    vis: Visibility
+    base_url: str | None = None
+
+
+def parse_page(html: str | bytes | Page, *, base_url: str | None = None) -> Page:
+    """Parse (bytes are decoded by ``govwatch.extract.html.parse``) and analyse a page once."""
+    if isinstance(html, Page):
+        return html
+    root = parse(html, base_url=base_url)
+    return Page(root, analyse(root), base_url)
+
+
+def visible_text(html: str | bytes | Page, *, base_url: str | None = None) -> str:
+    """The text a visitor sees on the page (see the module docstring); ``base_url`` only names the page
+    in log messages."""
     try:
-        root = parse(html, base_url=base_url)
+        page = parse_page(html, base_url=base_url)
     except Exception:  # a page we cannot parse has no text we can judge
         log.warning("visible_text: cannot parse %s", base_url or "page", exc_info=True)
         return ""
-    return visible_text_of(root)
+    return visible_text_of(page.root, page.vis)
 
 
 def visible_text_of(root: lxml.html.HtmlElement, vis: Visibility | None = None) -> str:
