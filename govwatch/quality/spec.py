@@ -12,6 +12,7 @@ This module does not import Great Expectations: suite modules import it through
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -59,3 +60,8 @@ def named(cls: type, name: str, reason: str, *, severity: str = "critical", **kw
     expectation's notes in Data Docs. ``severity="warning"`` reports without failing the suite.
     """
     return cls(meta={"name": name, "reason": reason}, notes=reason, severity=severity, **kwargs)
+
+
+def nocapture(pattern: str) -> str:
+    """``pattern`` with its groups made non-capturing (pandas warns about match groups in a filter)."""
+    return re.sub(r"(?<!\\)\((?!\?)", "(?:", pattern)

@@ -14,7 +14,7 @@ from typing import Any
 from govwatch.findings import CHECK_CODES, TARGET_TYPES
 from govwatch.masking import CARD_GROUPED_RE, CARD_RE, ID_RE, MOBILE_RE
 from govwatch.quality._gx import gxe
-from govwatch.quality.spec import Batch, SuiteContext, named
+from govwatch.quality.spec import Batch, SuiteContext, named, nocapture
 from govwatch.registry.model import SITE_ID_RE, TARGET_ID_RE
 from govwatch.rules import SEVERITIES
 
@@ -23,7 +23,7 @@ TITLE = "检查问题 / findings"
 
 _SITE = SITE_ID_RE.strip("^$")
 _TARGET = TARGET_ID_RE.strip("^$")
-TARGET_KEY_RE = rf"^(site:{_SITE}|column:{_SITE}/{_TARGET}|account:{_TARGET})$"
+TARGET_KEY_RE = nocapture(rf"^(site:{_SITE}|column:{_SITE}/{_TARGET}|account:{_TARGET})$")
 
 FINDINGS_SQL = """
 SELECT '#' || f.id || ' ' || f.check_code || ' ' || f.target_id AS key,

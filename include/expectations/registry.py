@@ -8,7 +8,7 @@ failure shows the dangling id itself.
 from __future__ import annotations
 
 from govwatch.quality._gx import gxe
-from govwatch.quality.spec import Batch, SuiteContext, named
+from govwatch.quality.spec import Batch, SuiteContext, named, nocapture
 from govwatch.registry.model import (
     CATEGORIES,
     CONTACT_ROLES,
@@ -25,7 +25,7 @@ SUITE = "registry"
 TITLE = "登记信息 / registry"
 
 #: An absolute http(s) URL with a host and no blanks.
-URL_RE = r"^https?://[^\s/?#]+([/?#]\S*)?$"
+URL_RE = r"^https?://[^\s/?#]+(?:[/?#]\S*)?$"
 
 
 def _url(name: str, column: str, what: str) -> object:
@@ -56,7 +56,7 @@ def _units(ctx: SuiteContext) -> list[object]:
               column="id"),
         named(gxe.ExpectColumnValuesToMatchRegex, "unit_id_format",
               "单位标识只能含小写字母、数字、_ 和 - / unit id: lower-case letters, digits, _ and - only",
-              column="id", regex=UNIT_ID_RE),
+              column="id", regex=nocapture(UNIT_ID_RE)),
         named(gxe.ExpectColumnValuesToBeUnique, "unit_id_unique", "单位标识重复 / unit ids must be unique",
               column="id"),
         named(gxe.ExpectColumnValuesToBeNull, "unit_parent_known",
@@ -83,10 +83,10 @@ def _contacts(ctx: SuiteContext) -> list[object]:
         named(gxe.ExpectColumnValuesToNotBeNull, "contact_has_channel",
               "联系人既无电子邮箱也无手机号 / a contact needs an email or a mobile number", column="channel"),
         named(gxe.ExpectColumnValuesToMatchRegex, "contact_email_format",
-              "电子邮箱格式不正确 / not a valid email address", column="email", regex=EMAIL_RE),
+              "电子邮箱格式不正确 / not a valid email address", column="email", regex=nocapture(EMAIL_RE)),
         named(gxe.ExpectColumnValuesToMatchRegex, "contact_mobile_format",
               "手机号应为 11 位、以 13–19 开头 / not a mainland mobile number (11 digits, 1[3-9]…)",
-              column="mobile", regex=MOBILE_RE),
+              column="mobile", regex=nocapture(MOBILE_RE)),
         named(gxe.ExpectColumnValuesToBeInSet, "contact_role_known",
               f"联系人角色应为 {'/'.join(CONTACT_ROLES)} / role must be one of {', '.join(CONTACT_ROLES)}",
               column="role", value_set=list(CONTACT_ROLES)),
@@ -109,7 +109,7 @@ def _sites(ctx: SuiteContext) -> list[object]:
         named(gxe.ExpectColumnValuesToMatchRegex, "site_id_format",
               "网站标识码应为 10 位：6 位区划码 + 4 位数字，或 bm + 8 位数字 / a 网站标识码 is 10 characters: "
               "6-digit region code + 4 digits, or bm + 8 digits",
-              column="id", regex=SITE_ID_RE),
+              column="id", regex=nocapture(SITE_ID_RE)),
         named(gxe.ExpectColumnValuesToBeUnique, "site_id_unique", "网站标识码重复 / site ids must be unique",
               column="id"),
         _url("site_url_format", "url", "网站地址"),
@@ -137,7 +137,7 @@ def _columns(ctx: SuiteContext) -> list[object]:
     return [
         named(gxe.ExpectColumnValuesToMatchRegex, "column_id_format",
               "栏目标识只能含字母、数字、_ . - / column id: letters, digits, _ . - only",
-              column="id", regex=TARGET_ID_RE),
+              column="id", regex=nocapture(TARGET_ID_RE)),
         named(gxe.ExpectCompoundColumnsToBeUnique, "column_id_unique",
               "同一网站内栏目标识重复 / column ids must be unique within a site", column_list=["site_id", "id"]),
         _url("column_url_format", "url", "栏目地址"),
@@ -169,7 +169,7 @@ def _accounts(ctx: SuiteContext) -> list[object]:
     return [
         named(gxe.ExpectColumnValuesToMatchRegex, "account_id_format",
               "新媒体账号标识只能含字母、数字、_ . - / account id: letters, digits, _ . - only",
-              column="id", regex=TARGET_ID_RE),
+              column="id", regex=nocapture(TARGET_ID_RE)),
         named(gxe.ExpectColumnValuesToBeUnique, "account_id_unique",
               "新媒体账号标识重复 / account ids must be unique", column="id"),
         named(gxe.ExpectColumnValuesToBeInSet, "account_platform_known",
