@@ -68,11 +68,12 @@ class SiteReport:
 class _Scanners:
     """The content scanners of issue #4's other half, loaded once per run."""
 
-    def __init__(self, rules: Rules):
+    def __init__(self, rules: Rules, as_of: date):
         from govwatch.checks import darklinks, privacy, wording
         from govwatch.extract import attachments, text
 
         self.rules = rules
+        self.as_of = as_of
         self.visible_text = text.visible_text
         self.attachment_text = attachments.attachment_text
         self.wording = wording
@@ -90,7 +91,9 @@ class _Scanners:
                 url=page.url,
             )
         )  # fmt: skip
-        out += self.privacy.privacy_findings(self.rules, text, site_id=sid, unit_id=uid, url=page.url)
+        out += self.privacy.privacy_findings(
+            self.rules, text, site_id=sid, unit_id=uid, url=page.url, as_of=self.as_of
+        )
         out += self.darklinks.dark_link_findings(
             self.rules,
             page.html,
@@ -110,7 +113,7 @@ class _Scanners:
             return []
         return list(
             self.privacy.privacy_findings(
-                self.rules, text, site_id=site["id"], unit_id=site["unit_id"], url=page.url
+                self.rules, text, site_id=site["id"], unit_id=site["unit_id"], url=page.url, as_of=self.as_of
             )
         )
 
@@ -494,7 +497,7 @@ def run_inspection(as_of: date, site_ids: Iterable[str] | None = None, *, store:
     run_id = start_run(store, "inspect", as_of, scope_key(ids))
     columns_stats = _column_check(as_of, ids, store)
     findings, avail = availability_findings(store, rules, as_of, sites)
-    scanners = _Scanners(rules)
+    scanners = _Scanners(rules, as_of)
     columns = _columns_by_site(store, [s["id"] for s in sites])
     reports = asyncio.run(_inspect_all(rules, as_of, sites, columns, scanners)) if sites else []
     withheld: set[tuple[str, str]] = set()

@@ -42,6 +42,7 @@ class Page:
     is_attachment: bool = False
     body: bytes = b""
     parent: str | None = None
+    duplicate_of: str | None = None
 
 
 @dataclass
@@ -102,6 +103,7 @@ async def crawl_site(
     result = CrawlResult(start_url=start, hosts=hosts)
     guard = TrapGuard(config.max_query_variants, config.max_calendar_pages)
     seen: set[str] = {start}
+    landed: set[str] = set()
     frontier: list[tuple[str, str | None]] = [(start, None)]
     attachments: list[tuple[str, str]] = []
     depth = 0
@@ -122,6 +124,11 @@ async def crawl_site(
                 if final_host and final_host not in hosts:
                     hosts = hosts | {final_host}
                     result.hosts = hosts
+            final = normalize_url(page.final_url) or page.final_url
+            if page.ok and final in landed:
+                # Two URLs redirecting to one page: read (and report) it once.
+                page.html, page.links, page.duplicate_of = "", [], final
+            landed.add(final)
             result.pages.append(page)
             result.fetched[page.url] = raw
             if on_fetch:

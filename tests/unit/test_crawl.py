@@ -159,3 +159,18 @@ def test_crawl_refuses_query_traps():
     get, calls = _site(pages)
     res = asyncio.run(crawl_site(get, base + "/", frozenset({"s.gov.cn"}), CrawlConfig(max_query_variants=5)))
     assert len(res.pages) == 6 and res.refused == {"query_variants": 35}
+
+
+def test_two_urls_landing_on_one_page_are_read_once():
+    base = "http://s.gov.cn"
+
+    async def get(url: str) -> _R:
+        if url == f"{base}/":
+            body = '<a href="/old.html">旧</a><a href="/new.html">新</a>'
+            return _R(url, url, 200, True, body, body.encode())
+        body = '<a href="/x.html">x</a>'
+        return _R(url, f"{base}/new.html", 200, True, body, body.encode())  # /old.html redirects here
+
+    res = asyncio.run(crawl_site(get, base + "/", frozenset({"s.gov.cn"}), CrawlConfig(max_depth=1)))
+    read = [p.url for p in res.pages if p.html]
+    assert len(res.pages) == 3 and len(read) == 2 and f"{base}/" in read
