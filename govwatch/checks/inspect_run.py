@@ -66,25 +66,32 @@ class SiteReport:
 
 
 class _Scanners:
-    """The content scanners of issue #4's other half, loaded once per run."""
+    """The content scanners (错敏字, 隐私, 暗链, attachment text), loaded once per run."""
 
     def __init__(self, rules: Rules, as_of: date):
         from govwatch.checks import darklinks, privacy, wording
         from govwatch.extract import attachments, text
 
+        rules_dir = get_settings().rules_dir
         self.rules = rules
         self.as_of = as_of
-        self.visible_text = text.visible_text
+        self.text = text
         self.attachment_text = attachments.attachment_text
         self.wording = wording
         self.privacy = privacy
         self.darklinks = darklinks
-        self.scanner = wording.WordingScanner.load(get_settings().rules_dir)
-        self.blacklist = _load_blacklist(darklinks, rules)
+        self.scanner = wording.WordingScanner.load(rules_dir)
+        self.blacklist = darklinks.Blacklist.load(rules_dir)
 
     def page(self, page: Page, site: dict[str, Any], hosts: frozenset[str]) -> list[Finding]:
         sid, uid = site["id"], site["unit_id"]
-        text = self.visible_text(page.html, base_url=page.final_url)
+        try:
+            # One parse and one visibility analysis, shared by the text and the dark-link scans.
+            parsed = self.text.parse_page(page.html, base_url=page.final_url)
+        except Exception:  # noqa: BLE001 - a page lxml cannot read has nothing to judge
+            log.warning("cannot parse %s", page.url, exc_info=True)
+            return []
+        text = self.text.visible_text(parsed, base_url=page.final_url)
         out = list(
             self.wording.wording_findings(
                 self.rules, self.scanner, text, target_type="site", target_id=sid, site_id=sid, unit_id=uid,
@@ -95,14 +102,9 @@ class _Scanners:
             self.rules, text, site_id=sid, unit_id=uid, url=page.url, as_of=self.as_of
         )
         out += self.darklinks.dark_link_findings(
-            self.rules,
-            page.html,
-            page.final_url,
-            site_id=sid,
-            unit_id=uid,
-            site_hosts=hosts,
+            self.rules, parsed, page.final_url, site_id=sid, unit_id=uid, site_hosts=hosts,
             blacklist=self.blacklist,
-        )
+        )  # fmt: skip
         return out
 
     def attachment(self, page: Page, site: dict[str, Any]) -> list[Finding]:
@@ -116,20 +118,6 @@ class _Scanners:
                 self.rules, text, site_id=site["id"], unit_id=site["unit_id"], url=page.url, as_of=self.as_of
             )
         )
-
-
-def _load_blacklist(darklinks: Any, rules: Rules) -> Any:
-    """The gambling / pornography list the dark-link check matches against (its own loader)."""
-    for name in ("load_blacklist", "Blacklist"):
-        loader = getattr(darklinks, name, None)
-        if loader is None:
-            continue
-        load = getattr(loader, "load", loader)
-        try:
-            return load(get_settings().rules_dir)
-        except TypeError:
-            return load()
-    return None
 
 
 def _obs(kind: str, target_id: str, site_id: str | None, url: str, raw: Any, **meta: Any) -> dict[str, Any]:
