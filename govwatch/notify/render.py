@@ -23,7 +23,7 @@ SMS_MULTI_SEGMENT = 67
 def _env(templates: Path) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
-        autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
+        autoescape=lambda name: (name or "").endswith(".html.j2"),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,
     )
