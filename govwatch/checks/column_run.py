@@ -174,7 +174,8 @@ async def _account(
         else:
             try:
                 menu = parse_menu(mr.body)
-                check.entries = interaction_entries(menu, words, excluded)
+                services = list(rules.get("interaction.service_words", []))
+                check.entries = interaction_entries(menu, words, excluded, services)
                 menu_meta = {"open": menu.open, "entries": [e.name for e in check.entries]}
             except MenuError as exc:
                 check.menu_error = str(exc)[:200]

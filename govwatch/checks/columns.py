@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from govwatch.extract.listing import ListingResult
+from govwatch.extract.listing import NOTHING_LISTED, ListingResult
 from govwatch.findings import Finding, make
 from govwatch.registry.model import Column, Site
 from govwatch.rules import Rules
@@ -130,10 +130,13 @@ def check_site(obs: SiteObs, as_of: date, rules: Rules) -> SiteVerdict:
         limit = rules.column_limit(col.category, col.max_age_days)
         is_key = col.category == "news" or (col.category in ("notice", "policy") and col.level == 1)
         if listing.blank:
-            reason = f"（{listing.blank_reason}）" if listing.blank_reason else ""
-            findings.append(
-                make(rules, "column_blank", "column", tid, f"栏目页面未列出任何信息{reason}", **kw)
+            said = (
+                listing.blank_reason
+                if listing.blank_reason and listing.blank_reason != NOTHING_LISTED
+                else None
             )
+            text = f"栏目页面显示“{said}”，未列出任何信息" if said else "栏目页面未列出任何信息"
+            findings.append(make(rules, "column_blank", "column", tid, text, **kw))
             blank.append(col.name)
             continue
         if listing.newest_date is None:

@@ -23,8 +23,9 @@ SHORT_RE = re.compile(r"(?<![\d\-/.:])(\d{1,2})\s*(?:([-/])|月)\s*(\d{1,2})(?:\
 # A compact date (20261118) only inside brackets, as some lists print it.
 COMPACT_RE = re.compile(r"(?<=[\[(（【])((?:199|20[0-9])\d)(\d{2})(\d{2})(?=[\])）】])")
 TIME_RE = re.compile(r"\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?(?:\.\d+)?")
+# 发布时间, 更新日期, 留言时间, 成文日期 …: up to four characters before 时间 / 日期, or 发布于.
 LABEL_RE = re.compile(
-    r"(发布|更新|成文|发文|印发|公开|公布|生效|发表|修改|上传|录入|提交|答复|回复|登记|受理)?(时间|日期)|发布于|发表于|日期|时间"
+    r"[\u4e00-\u9fff]{0,4}(?:时间|日期)|发布于|发表于|(?:Date|Time|Published)\s*(?=[:：])", re.I
 )
 BANNER_RE = re.compile(
     r"今天是|今天|今日|当前时间|现在是|现在时间|星期[一二三四五六日天]|礼拜[一二三四五六日天]|周[一二三四五六日]|农历"
@@ -35,6 +36,7 @@ NON_ITEM_RE = re.compile(
 _PUNCT = "[]()（）【】〔〕<>《》〈〉「」·•|:：;；,，、~～－-—–_/\\ \t\u3000\xa0*★☆◆◇■□▪●○.。"
 _PUNCT_RE = re.compile("[" + re.escape(_PUNCT) + "]+")
 _OPEN = "[(（【〔<《"
+_FIELD_SEPS = (" ", "\u3000", "\xa0", "|", "｜", "\t")
 _CLOSE = "])）】〕>》"
 
 
@@ -109,9 +111,20 @@ def item_date(text: str, as_of: date | None) -> DateMatch | None:
     if len(found) != 1:
         return None
     m = found[0]
-    if _residue(text[: m.start] + " " + text[m.end :]):
-        return None
-    return m
+    if not _residue(text[: m.start] + " " + text[m.end :]):
+        return m
+    # A labelled date among other labelled fields: 留言时间：2026年11月17日　状态：办理中,
+    # 来源：市政府办 发布时间：2026-11-18. Only with a label: a bare date beside words is a title's.
+    start = max(text.rfind(sep, 0, m.start) for sep in _FIELD_SEPS) + 1
+    ends = [i for i in (text.find(sep, m.end) for sep in _FIELD_SEPS) if i >= 0]
+    end = min(ends) if ends else len(text)
+    segment = text[start:end]
+    rel = m.start - start
+    if LABEL_RE.search(segment[:rel]) and not _residue(
+        segment[:rel] + " " + segment[rel + (m.end - m.start) :]
+    ):
+        return m
+    return None
 
 
 def edge_date(text: str, as_of: date | None) -> DateMatch | None:

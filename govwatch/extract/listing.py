@@ -45,24 +45,6 @@ NAV_WORDS = re.compile(
     r"联系我们|English|无障碍|长者模式|繁體|繁体|简体|设为首页|加入收藏|\d+)$",
     re.I,
 )
-ROW_TAGS = {"li", "tr", "dd", "dt"}
-BLOCK_TAGS = {
-    "li",
-    "tr",
-    "dd",
-    "dt",
-    "div",
-    "p",
-    "td",
-    "article",
-    "section",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "table",
-}
 PUBDATE_KEYS = (
     "pubdate",
     "publishdate",
@@ -72,6 +54,7 @@ PUBDATE_KEYS = (
     "dc.date",
 )
 TITLE_LABEL = re.compile(r"^(?:文章标题|标题|题目)\s*[:：]\s*")
+NOTHING_LISTED = "未列出任何信息"
 MIN_TITLE = 4  # shortest text of a link that may be an item title
 MIN_UNDATED_TITLE = 8  # undated link lists count as items only with titles this long (on average)
 
@@ -259,7 +242,7 @@ def extract_listing(
     for b in item_blocks:
         covered.add(b)
         covered.update(b.iter())
-    undated = _undated_rows(body, titles, covered, chrome_cache, url)
+    undated = _undated_rows(body, titles, link_count, covered, chrome_cache, url)
     items.extend(undated)
 
     res = ListingResult(items=items, meta=tags)
@@ -282,7 +265,7 @@ def extract_listing(
         res.blank, res.blank_reason = True, blank_hit.group(0)
         res.items, res.item_count = [], 0
     elif res.item_count == 0 and not _article_like(body, visible):
-        res.blank, res.blank_reason = True, "未列出任何信息"
+        res.blank, res.blank_reason = True, NOTHING_LISTED
     elif res.item_count == 0:
         res.item_count = 1  # an undated single-article page: one item, no date
     return res
@@ -327,27 +310,21 @@ def _pair(
     return out
 
 
-def _row_of(a: etree._Element) -> etree._Element:
-    """The repeated block that holds one list entry (li / tr / dd, or a repeated div / p)."""
+def _row_of(a: etree._Element, link_count: dict[etree._Element, int]) -> etree._Element:
+    """The block that holds one list entry: the highest ancestor of the link holding no other title link."""
     cur = a
-    for _level in range(4):
+    for _level in range(6):
         parent = cur.getparent()
-        if parent is None or parent.tag in ("body", "html"):
+        if parent is None or parent.tag in ("body", "html") or link_count.get(parent, 0) > 1:
             break
-        if parent.tag in ROW_TAGS:
-            return parent
         cur = parent
-    parent = a.getparent()
-    if parent is not None and parent.tag in BLOCK_TAGS:
-        grand = parent.getparent()
-        if grand is not None and sum(1 for c in grand if c.tag == parent.tag) >= 2:
-            return parent
-    return a
+    return cur
 
 
 def _undated_rows(
     body: etree._Element,
     titles: dict[etree._Element, str],
+    link_count: dict[etree._Element, int],
     covered: set[etree._Element],
     chrome_cache: dict[etree._Element, bool],
     base: str,
@@ -356,7 +333,7 @@ def _undated_rows(
     for a, title in titles.items():
         if a in covered or len(title) < MIN_TITLE or _in_chrome(a, chrome_cache):
             continue
-        row = _row_of(a)
+        row = _row_of(a, link_count)
         if row in covered:
             continue
         parent = row.getparent()

@@ -102,15 +102,28 @@ def _entry(b: dict[str, Any], prefix: str = "") -> MenuEntry:
     )
 
 
-def interaction_entries(menu: Menu, words: list[str], excluded: list[str] | None = None) -> list[MenuEntry]:
-    """Entries whose name (or parent menu's name) holds an interaction word and no excluded word."""
+def interaction_entries(
+    menu: Menu, words: list[str], excluded: list[str] | None = None, service_words: list[str] | None = None
+) -> list[MenuEntry]:
+    """Entries that are interaction channels.
+
+    An entry counts when its own name holds an interaction word (留言, 咨询 …), or when it sits under a
+    menu named so (互动 › 我要说) and its own name is not a service (办事, 服务 …: 互动 › 掌上办事 is a
+    service entry). Words that are also service words (服务, 办事 in a broad profile) never make an
+    interaction entry on their own; names with an excluded word (信访, 纪检 …) never count.
+    """
     if not menu.open:
         return []
     excluded = excluded or []
+    services = [w for w in (service_words or []) if w]
+    strict = [w for w in words if w and not any(w in s or s in w for s in services)]
     out = []
     for e in menu.entries:
         if any(x in e.name for x in excluded):
             continue
-        if any(w in e.name for w in words):
+        parent, _, own = e.name.rpartition(" / ")
+        if any(w in own for w in strict):
+            out.append(e)
+        elif parent and any(w in parent for w in strict) and not any(s in own for s in services):
             out.append(e)
     return out
