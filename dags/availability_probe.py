@@ -8,7 +8,7 @@ from airflow.sdk import CronTriggerTimetable, dag, task
 from operators.govwatch_common import (
     CRAWL_POOL,
     START_DATE,
-    TZ,
+    TZ_NAME,
     as_of_param,
     default_args,
     resolve_as_of,
@@ -39,7 +39,7 @@ DOC = """
 
 @dag(
     dag_id="availability_probe",
-    schedule=CronTriggerTimetable("*/30 * * * *", timezone=TZ),
+    schedule=CronTriggerTimetable("*/30 * * * *", timezone=TZ_NAME),
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,

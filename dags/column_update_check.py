@@ -8,7 +8,7 @@ from airflow.sdk import CronTriggerTimetable, dag, task
 from operators.govwatch_common import (
     CRAWL_POOL,
     START_DATE,
-    TZ,
+    TZ_NAME,
     as_of_param,
     default_args,
     max_shards_param,
@@ -44,7 +44,7 @@ DOC = """
 
 @dag(
     dag_id="column_update_check",
-    schedule=CronTriggerTimetable("0 9 * * 1,4", timezone=TZ),
+    schedule=CronTriggerTimetable("0 9 * * 1,4", timezone=TZ_NAME),
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,

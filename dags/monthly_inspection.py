@@ -9,7 +9,7 @@ from operators.govwatch_common import (
     CRAWL_POOL,
     MONTHLY_INSPECTION_ASSET,
     START_DATE,
-    TZ,
+    TZ_NAME,
     as_of_param,
     default_args,
     max_shards_param,
@@ -46,7 +46,7 @@ DOC = """
 
 @dag(
     dag_id="monthly_inspection",
-    schedule=CronTriggerTimetable("0 2 1 * *", timezone=TZ),
+    schedule=CronTriggerTimetable("0 2 1 * *", timezone=TZ_NAME),
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
@@ -61,8 +61,9 @@ def monthly_inspection() -> None:
         doc_md="把要检查的网站分成至多 `max_shards` 组（只传网站标识码）。失败：多为数据库不可达，修复后重跑。"
     )
     def plan_shards(**context) -> list[list[str]]:
-        from govwatch.checks.column_run import site_shards
         from operators.govwatch_common import open_store
+
+        from govwatch.checks.column_run import site_shards
 
         store = open_store()
         try:
@@ -76,8 +77,9 @@ def monthly_inspection() -> None:
         doc_md="全面检查一组网站（抓取、链接、内容、互动、解读），记录问题并返回计数。失败：查看日志，清除该分片重跑。",
     )
     def inspect_sites(site_ids: list[str], **context) -> dict:
-        from govwatch.checks.inspect_run import run_inspection
         from operators.govwatch_common import open_store
+
+        from govwatch.checks.inspect_run import run_inspection
 
         store = open_store()
         try:

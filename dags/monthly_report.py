@@ -75,8 +75,9 @@ def monthly_report() -> None:
         doc_md="生成本月全部文件（月报、通报、整改通知、更新条数明细）并把各单位通知写入发件箱。失败：查看日志修正后重跑。"
     )
     def render(info: dict) -> dict:
-        from govwatch.notices.render import render_month
         from operators.govwatch_common import open_store
+
+        from govwatch.notices.render import render_month
 
         store = open_store()
         try:

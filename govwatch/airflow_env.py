@@ -14,7 +14,7 @@ Choices (Airflow 3.3):
   "database is locked"); we therefore keep ``parallelism`` small (2, the machine's cores). The findings store is
   PostgreSQL regardless. For production use PostgreSQL for the metadata too (``deploy/compose.yaml``).
 * The simple auth manager with one ``admin`` user (role admin); its password is written once to
-  ``$AIRFLOW_HOME/simple_auth_manager_passwords.json`` (mode 0600) and kept across runs.
+  ``$AIRFLOW_HOME/simple_auth_manager_passwords.json.generated`` (mode 0600) and kept across runs.
 * Asia/Shanghai as default timezone (schedules and the UI); no example DAGs; new DAGs unpaused.
 """
 
@@ -48,7 +48,7 @@ def airflow_home(settings: Settings | None = None) -> Path:
 
 
 def passwords_file(settings: Settings | None = None) -> Path:
-    return airflow_home(settings) / "simple_auth_manager_passwords.json"
+    return airflow_home(settings) / "simple_auth_manager_passwords.json.generated"
 
 
 def admin_password(settings: Settings | None = None, *, create: bool = True) -> str | None:
@@ -158,7 +158,9 @@ def pools_json() -> dict[str, dict[str, object]]:
 
 
 def setup_airflow(settings: Settings | None = None, env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Create or upgrade the Airflow metadata DB, write the admin password, create the pools. Idempotent.
+    """Migrate the Airflow metadata DB, write the admin password, create the pools, serialise the DAGs.
+
+    Idempotent.
 
     Returns the environment it used.
     """
@@ -171,11 +173,18 @@ def setup_airflow(settings: Settings | None = None, env: Mapping[str, str] | Non
     pools_path = home / "govwatch_pools.json"
     pools_path.write_text(json.dumps(pools_json(), ensure_ascii=False, indent=2), encoding="utf-8")
     airflow("pools", "import", str(pools_path), env=env)
+    # Parse the DAG files into the metadata DB now, so `airflow dags list` and the UI show them before a
+    # dag processor has run.
+    airflow("dags", "reserialize", env=env)
     return env
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m govwatch.airflow_env [setup|env]``: set Airflow up, or print ``export`` lines for a shell."""
+    """``python -m govwatch.airflow_env [setup|env|standalone]``.
+
+    ``setup`` migrates the metadata DB and creates the pools; ``env`` prints ``export`` lines for a shell;
+    ``standalone`` sets up, then runs ``airflow standalone`` (UI, scheduler, dag processor, triggerer).
+    """
     argv = sys.argv[1:] if argv is None else argv
     action = argv[0] if argv else "env"
     if action == "setup":
@@ -183,12 +192,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"AIRFLOW_HOME={env['AIRFLOW_HOME']}")
         print(f"admin password file: {passwords_file()}")
         return 0
+    if action == "standalone":
+        # API server + scheduler + dag processor + triggerer in one command (development / demo only).
+        env = setup_airflow()
+        print(
+            f"Airflow UI: http://127.0.0.1:{env['AIRFLOW__API__PORT']}/  user {ADMIN_USER}, "
+            f"password {admin_password()} (kept in {passwords_file()})",
+            flush=True,
+        )
+        exe = str(Path(sys.executable).parent / "airflow")
+        os.execve(exe, [exe, "standalone"], env)
     if action == "env":
         for key, value in sorted(airflow_env().items()):
             if key.startswith(("AIRFLOW", "GOVWATCH_")) or key == "PATH":
                 print(f"export {key}={_shell_quote(value)}")
         return 0
-    print("usage: python -m govwatch.airflow_env [setup|env]", file=sys.stderr)
+    print("usage: python -m govwatch.airflow_env [setup|env|standalone]", file=sys.stderr)
     return 2
 
 

@@ -10,13 +10,16 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pendulum
 from airflow.sdk import BaseNotifier, Param
 
 log = logging.getLogger(__name__)
 
 TZ = ZoneInfo("Asia/Shanghai")
+#: Airflow serialises a DAG's timezone only as a pendulum timezone (a ZoneInfo start date fails to serialise).
+TZ_NAME = "Asia/Shanghai"
 #: A fixed past start date: with catchup off only the latest interval runs.
-START_DATE = datetime(2026, 1, 1, tzinfo=TZ)
+START_DATE = pendulum.datetime(2026, 1, 1, tz=TZ_NAME)
 OWNER = "govwatch"
 CRAWL_POOL = "govwatch_crawl"
 SMS_POOL = "govwatch_sms"
