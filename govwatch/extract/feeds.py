@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -85,7 +86,8 @@ def _child_text(el: etree._Element, *names: str) -> str | None:
 def _xml_feed(text: str) -> Feed:
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
     try:
-        root = etree.fromstring(text.encode("utf-8"), parser)
+        # The text is already decoded: drop the declaration so its encoding label cannot re-decode it.
+        root = etree.fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", text).encode("utf-8"), parser)
     except etree.XMLSyntaxError as exc:
         raise FeedError(f"not XML: {exc}") from None
     if root is None:

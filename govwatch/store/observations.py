@@ -14,6 +14,7 @@ from typing import Any
 
 import psycopg2.extras
 
+from govwatch.masking import scrub
 from govwatch.store.db import Store
 
 _OBS_COLS = (
@@ -59,7 +60,8 @@ def record_observations(store: Store, rows: Iterable[dict[str, Any]]) -> int:
         seen.add(key)
         row = dict(r)
         row.setdefault("fetched_at", datetime.now().astimezone())
-        row["meta"] = json.dumps(row.get("meta") or {}, ensure_ascii=False, sort_keys=True)
+        # Page text may hold personal data: what is stored is masked (contract §4).
+        row["meta"] = scrub(json.dumps(row.get("meta") or {}, ensure_ascii=False, sort_keys=True))
         values.append(tuple(row.get(c) for c in _OBS_COLS))
     if not values:
         return 0
@@ -80,7 +82,7 @@ def record_items(store: Store, rows: Iterable[dict[str, Any]], as_of: date) -> i
             continue
         values[key] = (
             r["target_type"], r["target_id"], r.get("site_id"), r.get("unit_id"), r["url"][:2000],
-            (r.get("title") or "")[:500], r.get("pub_date"), as_of, as_of,
+            scrub(r.get("title") or "")[:500], r.get("pub_date"), as_of, as_of,
         )  # fmt: skip
     if not values:
         return 0
