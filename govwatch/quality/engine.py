@@ -104,8 +104,21 @@ def _locked(root: Path | None) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def run_jobs(jobs: list[Job], *, root: Path | None, run_name: str) -> tuple[list[Outcome], str | None]:
-    """Validate every job; returns the outcomes and the Data Docs index path (when ``root``)."""
+def run_jobs(
+    jobs: list[Job],
+    *,
+    root: Path | None,
+    run_name: str,
+    keep_since: str | None = None,
+    other_suites: dict[str, list[Any]] | None = None,
+) -> tuple[list[Outcome], str | None]:
+    """Validate every job; returns the outcomes and the Data Docs index path (when ``root``).
+
+    With ``root``, the results kept for the same ``run_name`` (the as-of date) and suite are replaced, so
+    re-running a date leaves one result per batch and date; results of run names sorting before
+    ``keep_since`` are dropped (retention keeps the index quick to rebuild). ``other_suites`` are
+    suites not run now but kept in the Data Docs' list of suites.
+    """
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier,
@@ -120,6 +133,11 @@ def run_jobs(jobs: list[Job], *, root: Path | None, run_name: str) -> tuple[list
         source = context.data_sources.add_pandas("govwatch")
         run_id = RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC))
         identifiers: list[Any] = []
+        if root is not None:
+            _prune(context, {f"{j.suite}.{j.batch}" for j in jobs}, run_name, keep_since)
+        for name, expectations in (other_suites or {}).items():
+            context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
+            identifiers.append(ExpectationSuiteIdentifier(name=name))
         for job in jobs:
             full = f"{job.suite}.{job.batch}"
             batch_def = source.add_dataframe_asset(full).add_batch_definition_whole_dataframe(full)
@@ -153,6 +171,16 @@ def run_jobs(jobs: list[Job], *, root: Path | None, run_name: str) -> tuple[list
             docs = str(index) if index.exists() else None
             log.info("data docs: %s", built)
     return outcomes, docs
+
+
+def _prune(context: Any, suites: set[str], run_name: str, keep_since: str | None) -> None:
+    store = context.validation_results_store
+    for key in store.list_keys():
+        name = key.run_id.run_name or ""
+        replaced = name == run_name and key.expectation_suite_identifier.name in suites
+        expired = keep_since is not None and name.startswith("as_of=") and name < keep_since
+        if replaced or expired:
+            store.remove_key(key)
 
 
 def _outcome(job: Job, result: Any) -> Outcome:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 from govwatch.quality.data import load_frame
 from govwatch.quality.engine import Job, run_jobs
 from govwatch.quality.report import SuiteResult, ValidationReport
 from govwatch.quality.spec import Batch, SuiteContext
-from govwatch.quality.suites import load_suite, resolve
+from govwatch.quality.suites import SUITE_NAMES, load_suite, resolve
 from govwatch.rules import load_rules
-from govwatch.settings import get_settings
+from govwatch.settings import Settings, get_settings
 from govwatch.store.db import Store, open_store
 from govwatch.store.runs import finish_run, start_run
 
@@ -30,6 +31,20 @@ def _jobs(store: Store, ctx: SuiteContext, name: str, batches: Sequence[Batch]) 
     return jobs
 
 
+def _run_name(day: date) -> str:
+    return f"as_of={day.isoformat()}"
+
+
+def _other_suites(ctx: SuiteContext, names: list[str], settings: Settings) -> dict[str, list[Any]]:
+    """The expectations of the suites not run now, so the Data Docs keep listing every suite."""
+    other: dict[str, list[Any]] = {}
+    for n in SUITE_NAMES:
+        if n not in names:
+            for b in load_suite(n, settings).BATCHES:
+                other[f"{n}.{b.name}"] = b.expectations(ctx)
+    return other
+
+
 def run(
     as_of: date, suite: str | Sequence[str] | None = None, *, store: Store | None = None
 ) -> ValidationReport:
@@ -44,7 +59,14 @@ def run(
         run_id = start_run(st, "validate", as_of, scope)
         try:
             jobs = [j for n in names for j in _jobs(st, ctx, n, modules[n].BATCHES)]
-            outcomes, docs = run_jobs(jobs, root=settings.home / "gx", run_name=f"as_of={as_of.isoformat()}")
+            keep_days = int(ctx.quality("keep_days", 180))
+            outcomes, docs = run_jobs(
+                jobs,
+                root=settings.home / "gx",
+                run_name=_run_name(as_of),
+                keep_since=_run_name(as_of - timedelta(days=keep_days)),
+                other_suites=_other_suites(ctx, names, settings),
+            )
         except BaseException as exc:
             finish_run(st, run_id, {"error": f"{type(exc).__name__}: {exc}"}, status="error")
             raise
@@ -97,5 +119,5 @@ def failing_rows(
         raise KeyError(f"{suite}.{batch} has no expectation named {expectation!r}")
     if job.frame.empty:
         return []
-    outcomes, _ = run_jobs([job], root=None, run_name=f"as_of={as_of.isoformat()}")
+    outcomes, _ = run_jobs([job], root=None, run_name=_run_name(as_of))
     return [k for o in outcomes for f in (*o.failures, *o.warnings) for k in f.keys]

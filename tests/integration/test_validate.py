@@ -69,7 +69,9 @@ def _observe(store: Store, site: str, *, dated: bool, run_kind: str = "columns",
     host = "slj" if site == HEALTHY else "jyj"
     rows = [("site", site, f"https://{host}.example.gov.cn/", 20, 20 if dated else 0)]
     for col in ("gzdt", "tzgg", "zcwj", "zcjd"):
-        rows.append(("column", f"{site}/{col}", f"https://{host}.example.gov.cn/{col}/", 20, 20 if dated else 0))
+        rows.append(
+            ("column", f"{site}/{col}", f"https://{host}.example.gov.cn/{col}/", 20, 20 if dated else 0)
+        )
     with store.tx() as cur:
         for target_type, target_id, url, items, dated_count in rows:
             cur.execute(
@@ -94,7 +96,9 @@ def _healthy_run(store: Store) -> None:
                     findings=found)  # fmt: skip
 
 
-def test_healthy_run_passes_and_keeps_data_docs(registry: Store, gw_env: Path, capsys: pytest.CaptureFixture) -> None:
+def test_healthy_run_passes_and_keeps_data_docs(
+    registry: Store, gw_env: Path, capsys: pytest.CaptureFixture
+) -> None:
     _healthy_run(registry)
     assert main(["validate", "--as-of", AS_OF.isoformat()]) == 0
     out = capsys.readouterr().out
@@ -107,9 +111,16 @@ def test_healthy_run_passes_and_keeps_data_docs(registry: Store, gw_env: Path, c
     # The run is recorded, and the gate passes with a JSON-able summary.
     runs = registry.query("SELECT kind, status, stats FROM runs WHERE kind = 'validate'")
     assert runs and runs[0]["stats"]["success"] is True
+    kept = sorted(p.relative_to(gw_env) for p in (gw_env / "gx" / "validations").rglob("*.json"))
+    assert len(kept) == 9  # one result per batch: registry 5, observations 2, findings 1, scores 1
     summary = gate(AS_OF, ["observations", "findings"], store=registry)
     assert summary["success"] is True and summary["failed"] == []
     assert withheld_sites(AS_OF, store=registry) == []
+    # Re-running a date replaces its results; the suites not run stay listed in the Data Docs.
+    after = sorted(p.relative_to(gw_env) for p in (gw_env / "gx" / "validations").rglob("*.json"))
+    assert len(after) == 9 and after != kept
+    html = index.read_text(encoding="utf-8")
+    assert "registry.sites" in html and "scores.scores" in html
 
 
 def test_site_that_lost_its_dates_fails_the_gate(
@@ -133,7 +144,9 @@ def test_site_that_lost_its_dates_fails_the_gate(
     assert main(["validate", "--as-of", "2026-11-23", "--suite", "observations"]) == 0
 
 
-def test_unmasked_mobile_in_evidence_fails_findings(registry: Store, gw_env: Path, capsys: pytest.CaptureFixture) -> None:
+def test_unmasked_mobile_in_evidence_fails_findings(
+    registry: Store, gw_env: Path, capsys: pytest.CaptureFixture
+) -> None:
     _healthy_run(registry)
     # Written with SQL on purpose: record_findings would have masked it.
     registry.execute(
@@ -150,13 +163,17 @@ def test_unmasked_mobile_in_evidence_fails_findings(registry: Store, gw_env: Pat
     assert not any("13912345678" in p.read_text(errors="ignore") for p in docs.rglob("*") if p.is_file())
 
 
-def test_bad_registry_rows_fail_registry_suite(registry: Store, gw_env: Path, capsys: pytest.CaptureFixture) -> None:
+def test_bad_registry_rows_fail_registry_suite(
+    registry: Store, gw_env: Path, capsys: pytest.CaptureFixture
+) -> None:
     assert run_validation(AS_OF, "registry", store=registry).success
     with registry.tx() as cur:  # rows the importer would have refused
         cur.execute("UPDATE units SET active = false WHERE id = 'gzjy'")
         cur.execute("INSERT INTO sites (id, name, url, kind, unit_id, has_services) VALUES"
                     " ('36070', '坏网站', 'ftp://bad.example.cn', 'portal', 'gzsl', true)")  # fmt: skip
-        cur.execute("INSERT INTO contacts (unit_id, seq, name, email) VALUES ('gzsl', 5, '王五', 'wangwu-at-example')")
+        cur.execute(
+            "INSERT INTO contacts (unit_id, seq, name, email) VALUES ('gzsl', 5, '王五', 'wangwu-at-example')"
+        )
         cur.execute("INSERT INTO accounts (id, name, platform, unit_id, feed_url) VALUES"
                     " ('bad id', '坏账号', 'weibo', 'gzsl', 'feed.xml')")  # fmt: skip
     report = run_validation(AS_OF, "registry", store=registry)
