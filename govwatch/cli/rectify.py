@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
-from govwatch.cli.common import add_as_of, as_of, out, store, today
+from govwatch.cli.common import add_as_of, as_of, out, store
 from govwatch.errors import InputError
 from govwatch.settings import TZ, get_settings
 
@@ -93,9 +93,11 @@ def _remind(args: argparse.Namespace) -> int:
     from govwatch.rectify.remind import run_reminders
 
     day = as_of(args)
-    # The run's time decides the SMS quiet hours: now when reminding for today, else 08:30 of that day.
-    now = datetime.now(TZ) if day == today() else None
-    res = run_reminders(day, dry_run=args.dry_run, now=now, store=store())
+    wall = datetime.now(TZ)
+    # The run's logical time decides the SMS quiet hours: now when reminding for today, otherwise 08:30 of
+    # that day, as the DAG would have run. A run for a date still to come is deliverable at once.
+    now = wall if day == wall.date() else datetime.combine(day, time(8, 30), tzinfo=TZ)
+    res = run_reminders(day, dry_run=args.dry_run, now=now, store=store(), deliver_by=wall if now > wall else None)
     if args.format == "json":
         out(json.dumps(res, ensure_ascii=False, indent=1, default=str))
         return 0

@@ -10,8 +10,12 @@ Delivery
     :data:`MAX_ATTEMPTS` attempts or a permanent refusal. Every attempt is a row in ``outbox_attempts``.
     A channel that is not configured (no ``GOVWATCH_SMTP_URL`` / ``GOVWATCH_SMS_URL`` /
     ``GOVWATCH_WEBHOOK_URL``) keeps its messages as ``held``; they go back to ``pending`` at the first flush
-    after it is configured. SMS are not delivered between 21:00 and 08:00 Asia/Shanghai: their
-    ``not_before`` moves to 08:00.
+    after it is configured.
+
+Quiet hours
+    No SMS between 21:00 and 08:00 Asia/Shanghai. The reminder decides it when it queues a message, from
+    the run's logical time (``not_before`` moved to 08:00), so that the outcome does not depend on when a
+    flush happens to run; a retry whose backoff ends in the quiet hours is likewise moved to 08:00.
 
 The crash guarantee
     A crash (process killed, database lost) *between* the provider accepting a message and the outcome
@@ -150,7 +154,7 @@ def flush(*, now: datetime | None = None, store: Store | None = None, limit: int
     if now.tzinfo is None:
         now = now.replace(tzinfo=TZ)
     configured = _configured(settings)
-    result: dict[str, Any] = {"sent": 0, "retry": 0, "failed": 0, "held": {}, "deferred_quiet": 0,
+    result: dict[str, Any] = {"sent": 0, "retry": 0, "failed": 0, "held": {},
                               "reclaimed": 0, "released": 0, "waiting": 0, "notes": []}  # fmt: skip
     with st.tx() as cur:
         cur.execute(
@@ -180,17 +184,6 @@ def flush(*, now: datetime | None = None, store: Store | None = None, limit: int
                 f"{r['n']} 条{_CH[r['channel']]}消息留在发件箱：{SETTING_NAMES[r['channel']]} 未配置 / "
                 f"{r['n']} {r['channel']} message(s) held: {SETTING_NAMES[r['channel']]} is not set"
             )
-        if in_quiet_hours(now):
-            cur.execute(
-                "UPDATE outbox SET not_before = %s WHERE status = 'pending' AND channel = 'sms' AND not_before <= %s",
-                (sms_not_before(now), now),
-            )
-            result["deferred_quiet"] = cur.rowcount
-            if cur.rowcount:
-                result["notes"].append(
-                    f"{cur.rowcount} 条短信推迟到 08:00 发送（21:00–08:00 不发短信） / "
-                    f"{cur.rowcount} SMS deferred to 08:00 (quiet hours)"
-                )
         channels = [c for c, url in configured.items() if url]
         cur.execute(_CLAIM, {"now": now, "channels": channels, "limit": limit})
         claimed = [dict(r) for r in cur.fetchall()]
@@ -228,7 +221,10 @@ def _record(st: Store, msg: dict[str, Any], outcome: _Outcome, now: datetime, re
         status, not_before, error = "failed", msg["not_before"], outcome.error
         result["failed"] += 1
     else:
-        status, not_before, error = "pending", now + backoff(attempts), outcome.error
+        not_before = now + backoff(attempts)
+        if msg["channel"] == "sms":
+            not_before = sms_not_before(not_before)
+        status, error = "pending", outcome.error
         result["retry"] += 1
     with st.tx() as cur:
         cur.execute(

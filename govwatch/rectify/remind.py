@@ -197,11 +197,20 @@ RETURNING id
 """
 
 
-def run_reminders(as_of: date, *, dry_run: bool = False, now: datetime | None = None,
-                  store: Store | None = None) -> dict[str, Any]:
+def run_reminders(
+    as_of: date,
+    *,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    store: Store | None = None,
+    deliver_by: datetime | None = None,
+) -> dict[str, Any]:
     """Sync the ledger, then queue the day's reminders and escalations in the outbox; returns counts.
 
-    ``dry_run`` computes the same messages and writes nothing (not even the ledger sync).
+    ``dry_run`` computes the same messages and writes nothing (not even the ledger sync). ``now`` is the
+    run's logical time (default 08:30 of ``as_of``): it decides the SMS quiet hours and the messages'
+    ``not_before``. ``deliver_by`` caps ``not_before``: the command line passes the wall clock when it
+    reminds for a date still to come (a rehearsal, a demo), so that the next flush delivers it.
     """
     st = store or open_store()
     if now is None:
@@ -236,6 +245,9 @@ def run_reminders(as_of: date, *, dry_run: bool = False, now: datetime | None = 
         items, contacts, units, as_of, now, escalate_after=escalate_after,
         webhook=bool(get_settings().webhook_url),
     )  # fmt: skip
+    if deliver_by is not None:
+        for m in messages:
+            m["not_before"] = min(m["not_before"], deliver_by)
     result["no_contacts"] = missing
     for unit in missing:
         log.warning("unit %s has reminders due but no contact with an e-mail or mobile", unit)

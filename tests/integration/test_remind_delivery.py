@@ -338,3 +338,20 @@ def test_chat_robot_through_apprise_json_to_loopback(inspected, monkeypatch):
         assert any("赣州市水利局" in t for t in titles)
         for p in robot.posts:
             _assert_clean(p["json"]["message"])
+
+
+@pytest.mark.parametrize(("as_of", "n"), [(AS_OF, 2), (date(2030, 3, 12), 3)])  # 2030: + the escalation
+def test_cli_remind_then_flush_delivers_whatever_the_wall_clock_says(inspected, monkeypatch, capsys, as_of, n):
+    """``govwatch remind --as-of D`` runs as the 08:30 run of D (never in the quiet hours, whatever the
+    time of day the command is typed); a D still to come is deliverable at once."""
+    with SmtpServer() as smtp, HttpSink() as gateway:
+        _configure(monkeypatch, smtp_url=f"smtp://127.0.0.1:{smtp.port}", sms_url=f"{gateway.url}/sms")
+        assert main(["remind", "--as-of", as_of.isoformat()]) == 0
+        assert f"已写入发件箱 {2 * n} 条" in capsys.readouterr().out
+        assert main(["notify", "flush"]) == 0
+        assert f"已发送 {2 * n} 条" in capsys.readouterr().out
+        assert len(smtp.mails) == n and len(gateway.posts) == n
+        assert main(["remind", "--as-of", as_of.isoformat()]) == 0
+        assert main(["notify", "flush"]) == 0
+        assert "已发送 0 条" in capsys.readouterr().out
+        assert len(smtp.mails) == n and len(gateway.posts) == n
