@@ -10,6 +10,7 @@ every fetch as an observation; then the scores. Re-running for the same as-of ch
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Iterable
@@ -31,7 +32,7 @@ from govwatch.checks.probe_run import active_sites, availability_findings
 from govwatch.checks.replies import Message, merge, parse_detail, parse_list, reply_findings
 from govwatch.crawl.crawler import CrawlConfig, CrawlResult, Page, crawl_site
 from govwatch.crawl.linkcheck import LinkChecker, LinkStatus
-from govwatch.crawl.pages import Link, extract_links, page_title, parse_html
+from govwatch.crawl.pages import Link, clean_text, extract_links, page_title, parse_html
 from govwatch.crawl.urls import normalize_url, site_hosts
 from govwatch.findings import Finding
 from govwatch.rules import Rules, load_rules
@@ -442,15 +443,66 @@ async def _scan_accounts(
         if feed is None:
             unjudged.add(acc["id"])
             continue
-        for post in feed.posts:
+        bodies = entry_texts(raw.body, raw.content_type)
+        if len(bodies) != len(feed.posts):
+            bodies = [""] * len(feed.posts)  # cannot pair them safely: titles only
+        for post, body in zip(feed.posts, bodies, strict=True):
             d = post.date
             if d is not None and not (0 <= (as_of - d).days <= days):
                 continue
             findings += scanners.wording.wording_findings(
-                rules, scanners.scanner, post.title, target_type="account", target_id=acc["id"], site_id=None,
-                unit_id=acc["unit_id"], url=post.url or acc["feed_url"],
+                rules, scanners.scanner, f"{post.title}\n{body}", target_type="account", target_id=acc["id"],
+                site_id=None, unit_id=acc["unit_id"], url=post.url or acc["feed_url"],
             )  # fmt: skip
     return findings, observations, unjudged
+
+
+def entry_texts(body: bytes, content_type: str = "") -> list[str]:
+    """The body text of each entry of a feed (RSS description / content:encoded, Atom summary / content,
+    JSON Feed content_text / content_html / summary), in document order, tags stripped."""
+    from lxml import etree
+
+    from govwatch.fetch.encoding import decode
+
+    text = decode(body, content_type or "application/xml")[0] or body.decode("utf-8", "replace")
+    stripped = text.lstrip("\ufeff \r\n\t")
+    if stripped.startswith("{"):
+        try:
+            items = json.loads(stripped).get("items") or []
+        except (ValueError, AttributeError):
+            return []
+        return [
+            _strip_tags(str(i.get("content_text") or i.get("content_html") or i.get("summary") or ""))
+            for i in items
+            if isinstance(i, dict)
+        ]
+    try:
+        root = etree.fromstring(
+            stripped.encode("utf-8"), etree.XMLParser(recover=True, resolve_entities=False)
+        )
+    except etree.XMLSyntaxError:
+        return []
+    if root is None:
+        return []
+    out = []
+    for el in root.iter():
+        if not isinstance(el.tag, str) or etree.QName(el).localname not in ("item", "entry"):
+            continue
+        parts = [
+            _strip_tags("".join(child.itertext()))
+            for child in el
+            if isinstance(child.tag, str)
+            and etree.QName(child).localname in ("description", "summary", "content", "encoded")
+        ]
+        out.append("\n".join(p for p in parts if p))
+    return out
+
+
+def _strip_tags(html: str) -> str:
+    if "<" not in html:
+        return html.strip()
+    doc = parse_html(html)
+    return clean_text(doc.text_content()) if doc is not None else html
 
 
 def _columns_by_site(store: Store, site_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:

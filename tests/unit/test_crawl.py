@@ -174,3 +174,22 @@ def test_two_urls_landing_on_one_page_are_read_once():
     res = asyncio.run(crawl_site(get, base + "/", frozenset({"s.gov.cn"}), CrawlConfig(max_depth=1)))
     read = [p.url for p in res.pages if p.html]
     assert len(res.pages) == 3 and len(read) == 2 and f"{base}/" in read
+
+
+def test_feed_entry_texts_for_the_post_scan():
+    from govwatch.checks.inspect_run import entry_texts
+
+    rss = (
+        '<?xml version="1.0" encoding="utf-8"?><rss><channel><title>号</title><description>频道</description>'
+        "<item><title>a</title><description>&lt;p&gt;全市上下&lt;b&gt;再接再励&lt;/b&gt;&lt;/p&gt;</description></item>"
+        "<item><title>b</title></item></channel></rss>"
+    ).encode()
+    assert entry_texts(rss, "application/rss+xml") == ["全市上下再接再励", ""]
+    atom = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>t</title><summary>s1</summary></entry>'
+        '<entry><content type="html">&lt;p&gt;c2&lt;/p&gt;</content></entry></feed>'
+    ).encode()
+    assert entry_texts(atom) == ["s1", "c2"]
+    js = '{"items": [{"content_text": "一"}, {"content_html": "<p>二</p>"}, {"summary": "三"}]}'.encode()
+    assert entry_texts(js, "application/feed+json") == ["一", "二", "三"]
+    assert entry_texts(b"not a feed") == []
