@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +46,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     f.set_defaults(func=_flush)
 
 
+def _ledger_day(args: argparse.Namespace, st: Any) -> date:
+    """``--as-of``, else today — or the date of the latest check when that is later (a check run for a
+    date ahead of the calendar, as in a rehearsal, must show up in the ledger it produced)."""
+    if args.as_of is not None:
+        return args.as_of
+    latest = st.query("SELECT max(as_of) AS d FROM finding_sightings")[0]["d"]
+    day = as_of(args)
+    return max(day, latest) if latest else day
+
+
 def _list(args: argparse.Namespace) -> int:
     from govwatch.rectify.ledger import ledger_xlsx, list_items, sync
 
     st = store()
     if args.unit and not st.query("SELECT 1 FROM units WHERE id = %s", (args.unit,)):
         raise InputError(f"unknown unit / 未登记的单位: {args.unit}")
-    day = as_of(args)
+    day = _ledger_day(args, st)
     sync(day, store=st)
     items = list_items(unit=args.unit, state=args.state, store=st)
     if args.format == "json":
@@ -82,7 +92,7 @@ def _done(args: argparse.Namespace) -> int:
     from govwatch.rectify.ledger import report_done, sync
 
     st = store()
-    day = as_of(args)
+    day = _ledger_day(args, st)
     sync(day, store=st)
     res = report_done(args.id, args.note, as_of=day, store=st)
     out(f"事项 {res['id']}：{res['from']} → reported（{res['actor']}，{day}）/ item {res['id']} reported done")

@@ -147,3 +147,13 @@ def test_cli_list_text_json_xlsx_and_filters(seeded, capsys, tmp_path):
     assert rows[0] == ("序号", "网站/政务新媒体名称", "主要存在问题", "主办单位", "发现日期", "整改期限", "整改日期", "状态", "备注")
     assert len(rows) == 3 and rows[1][0] == 1 and rows[1][4] == "2026-11-16" and rows[1][5] == "2026-11-23"
     assert main(["rectify", "list", "--unit", "nosuch"]) == 2
+
+
+def test_list_without_as_of_shows_a_check_run_ahead_of_the_calendar(store, capsys):
+    import_registry(store, load_registry(FIX / "registry_small.yaml"))
+    _record(store, date(2030, 3, 11), _findings(load_rules(), warn=False))
+    assert main(["rectify", "list", "--format", "json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert {i["found_on"] for i in items} == {"2030-03-11"} and len(items) == 2
+    assert main(["rectify", "done", str(items[0]["id"]), "--note", "已整改"]) == 0
+    assert _by_check(list_items(store=store))[items[0]["check"]]["reported_on"] == "2030-03-11"
