@@ -133,7 +133,7 @@ def _remind(args: argparse.Namespace) -> int:
 def _flush(args: argparse.Namespace) -> int:
     from govwatch.notify.outbox import flush
 
-    res = flush(store=store())
+    res = flush(store=store(), retry_now=True)
     if args.format == "json":
         out(json.dumps(res, ensure_ascii=False, indent=1, default=str))
         return 0

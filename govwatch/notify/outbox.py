@@ -137,7 +137,9 @@ _CLAIM = """
 UPDATE outbox SET status = 'sending', claimed_at = %(now)s, attempts = attempts + 1
 WHERE id IN (
     SELECT id FROM outbox
-    WHERE status = 'pending' AND not_before <= %(now)s AND channel = ANY(%(channels)s)
+    WHERE status = 'pending' AND channel = ANY(%(channels)s)
+      AND (not_before <= %(now)s
+           OR (%(retry_now)s AND attempts > 0 AND (channel <> 'sms' OR NOT %(quiet)s)))
     ORDER BY not_before, id
     LIMIT %(limit)s
     FOR UPDATE SKIP LOCKED)
@@ -145,9 +147,20 @@ RETURNING *
 """
 
 
-def flush(*, now: datetime | None = None, store: Store | None = None, limit: int = 500,
-          sms_transport: httpx.BaseTransport | None = None) -> dict[str, Any]:
-    """Deliver the pending messages whose time has come; returns counts and what stays held."""
+def flush(
+    *,
+    now: datetime | None = None,
+    store: Store | None = None,
+    limit: int = 500,
+    sms_transport: httpx.BaseTransport | None = None,
+    retry_now: bool = False,
+) -> dict[str, Any]:
+    """Deliver the pending messages whose time has come; returns counts and what stays held.
+
+    ``retry_now`` (the operator's ``govwatch notify flush``) also retries failed messages still in their
+    backoff — an explicit request to try again now — except SMS in the quiet hours. The scheduled flush
+    leaves it False and respects the backoff.
+    """
     st = store or open_store()
     settings = get_settings()
     now = now or datetime.now(TZ)
@@ -185,7 +198,8 @@ def flush(*, now: datetime | None = None, store: Store | None = None, limit: int
                 f"{r['n']} {r['channel']} message(s) held: {SETTING_NAMES[r['channel']]} is not set"
             )
         channels = [c for c, url in configured.items() if url]
-        cur.execute(_CLAIM, {"now": now, "channels": channels, "limit": limit})
+        cur.execute(_CLAIM, {"now": now, "channels": channels, "limit": limit, "retry_now": retry_now,
+                             "quiet": in_quiet_hours(now)})  # fmt: skip
         claimed = [dict(r) for r in cur.fetchall()]
     claimed.sort(key=lambda m: (m["not_before"], m["id"]))
     for msg in claimed:

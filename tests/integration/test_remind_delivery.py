@@ -355,3 +355,22 @@ def test_cli_remind_then_flush_delivers_whatever_the_wall_clock_says(inspected, 
         assert main(["notify", "flush"]) == 0
         assert "已发送 0 条" in capsys.readouterr().out
         assert len(smtp.mails) == n and len(gateway.posts) == n
+
+
+def test_cli_smtp_down_then_up_delivers_exactly_once_on_the_next_flush(inspected, monkeypatch, capsys):
+    """Through the command line only: the operator's flush retries at once what the SMTP outage held."""
+    port = _free_port()
+    with HttpSink() as gateway:
+        _configure(monkeypatch, smtp_url=f"smtp://127.0.0.1:{port}", sms_url=f"{gateway.url}/sms")
+        assert main(["remind", "--as-of", AS_OF.isoformat()]) == 0
+        assert main(["notify", "flush"]) == 0
+        said = capsys.readouterr().out
+        assert "待重试 2 条" in said
+        with SmtpServer(port) as smtp:
+            assert main(["notify", "flush"]) == 0
+            assert "已发送 2 条" in capsys.readouterr().out
+            assert main(["notify", "flush"]) == 0
+            assert "已发送 0 条" in capsys.readouterr().out
+            assert len(smtp.mails) == 2
+        assert len(gateway.posts) == 2
+    assert {r["status"] for r in inspected.query("SELECT status FROM outbox")} == {"sent"}
