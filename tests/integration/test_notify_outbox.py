@@ -113,3 +113,42 @@ def test_tencent_permanent_refusal_fails_without_retrying(queued, monkeypatch):
     (row,) = store.query("SELECT status, last_error FROM outbox WHERE channel = 'sms'")
     assert row["status"] == "failed" and "AuthFailure" in row["last_error"]
     assert "13800000000" not in row["last_error"]
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_smtp_login_with_credentials_from_the_url(queued, monkeypatch):
+    """A real SMTP server that requires AUTH: the URL's user and (percent-encoded) password are used."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    got: list = []
+    logins: list[tuple[str, str]] = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+            got.append(envelope)
+            return "250 OK"
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (b"zwgk", b"p@ss:1")
+        logins.append((mechanism, ok))
+        return AuthResult(success=ok)
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    ctrl = Controller(Handler(), hostname="127.0.0.1", port=port, authenticator=authenticator,
+                      auth_required=True, auth_require_tls=False)  # fmt: skip
+    ctrl.start()
+    try:
+        monkeypatch.setenv("GOVWATCH_SMTP_URL", f"smtp://zwgk:p%40ss%3A1@127.0.0.1:{port}")
+        monkeypatch.delenv("GOVWATCH_SMS_URL", raising=False)
+        reset_settings_cache()
+        run_reminders(AS_OF, now=AT, store=queued)
+        assert outbox.flush(now=AT, store=queued)["sent"] == 1
+        assert len(got) == 1 and logins and all(ok for _, ok in logins)
+        assert sorted(got[0].rcpt_tos) == ["ww@example.cn", "zs@example.cn"]
+    finally:
+        ctrl.stop()
