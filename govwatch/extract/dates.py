@@ -22,7 +22,7 @@ FULL_RE = re.compile(
 SHORT_RE = re.compile(r"(?<![\d\-/.:])(\d{1,2})\s*(?:([-/])|月)\s*(\d{1,2})(?:\s*日)?(?![\d\-/.:])")
 # A compact date (20261118) only inside brackets, as some lists print it.
 COMPACT_RE = re.compile(r"(?<=[\[(（【])((?:199|20[0-9])\d)(\d{2})(\d{2})(?=[\])）】])")
-TIME_RE = re.compile(r"\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?(?:\.\d+)?")
+TIME_RE = re.compile(r"T?\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
 # 发布时间, 更新日期, 留言时间, 成文日期 …: up to four characters before 时间 / 日期, or 发布于.
 LABEL_RE = re.compile(
     r"[\u4e00-\u9fff]{0,4}(?:时间|日期)|发布于|发表于|(?:Date|Time|Published)\s*(?=[:：])", re.I
@@ -31,7 +31,9 @@ BANNER_RE = re.compile(
     r"今天是|今天|今日|当前时间|现在是|现在时间|星期[一二三四五六日天]|礼拜[一二三四五六日天]|周[一二三四五六日]|农历"
 )
 NON_ITEM_RE = re.compile(
-    r"ICP|备案|版权|Copyright|©|\(C\)|公网安备|网站标识码|技术支持|访问量|访问人数", re.I
+    r"ICP|备案|版权|Copyright|©|\(C\)|公网安备|网站标识码|技术支持|访问量|访问人数|页面生成|网站更新|最后更新|系统时间"
+    r"|当前日期|北京时间",
+    re.I,
 )
 _PUNCT = "[]()（）【】〔〕<>《》〈〉「」·•|:：;；,，、~～－-—–_/\\ \t\u3000\xa0*★☆◆◇■□▪●○.。"
 _PUNCT_RE = re.compile("[" + re.escape(_PUNCT) + "]+")
@@ -173,6 +175,7 @@ def composite_date(parts: list[str], as_of: date | None) -> date | None:
     day = re.compile(r"^(\d{1,2})\s*日?$")
     md = re.compile(r"^(\d{1,2})\s*(?:[-/]|月)\s*(\d{1,2})\s*日?$")
     year = re.compile(r"^((?:199|20[0-9])\d)\s*年?$")
+    month = re.compile(r"^(\d{1,2})\s*月$")
     clean = [_PUNCT_RE.sub(" ", p).strip() if not ym.match(p) and not md.match(p) else p for p in parts]
     clean = [c for c in clean if c]
     if len(clean) != 2:
@@ -185,6 +188,9 @@ def composite_date(parts: list[str], as_of: date | None) -> date | None:
         m1, m2 = md.match(first), year.match(second)
         if m1 and m2:
             return _mk(int(m2.group(1)), int(m1.group(1)), int(m1.group(2)))
+        m1, m2 = month.match(first), day.match(second)
+        if m1 and m2 and as_of is not None:
+            return infer_year(int(m1.group(1)), int(m2.group(1)), as_of)
     return None
 
 

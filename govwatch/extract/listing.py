@@ -225,6 +225,12 @@ def extract_listing(
     item_blocks: list[etree._Element] = []
     for block, nodes in groups.items():
         links = [a for a in block.iter("a") if a in titles] if block.tag != "a" else [block]
+        if len(links) == 1 and len(nodes) > 1:
+            # One entry with several dates (成文日期 and 发布日期): it was last published on the latest.
+            ok = [n.value for n in nodes if plausible(n.value, as_of)] or [n.value for n in nodes]
+            items.append(_item(links[0], titles[links[0]], max(ok), url))
+            item_blocks.append(block)
+            continue
         if len(nodes) == 1:
             if len(links) > 4:
                 continue  # a lone date among many links: a banner or a toolbar, not an item

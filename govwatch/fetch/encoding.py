@@ -1,4 +1,4 @@
-"""Decode fetched bytes: BOM, HTTP header, ``<meta charset>`` / http-equiv, then detection.
+"""Decode fetched bytes: BOM, valid UTF-8, HTTP header, ``<meta charset>`` / http-equiv, then detection.
 
 Chinese government sites are still often served as GBK / GB2312 and just as often declare the wrong
 charset, so a declared encoding is only trusted when the bytes decode cleanly with it. GB2312 and GBK
@@ -103,6 +103,10 @@ def decode(body: bytes, content_type: str = "") -> tuple[str, str | None]:
         if text is not None:
             return text, enc
     enc = _detect(body)
+    if enc not in ("gb18030", "big5", "big5hkscs") and _strict(body, "gb18030") is not None:
+        # These are Chinese government pages: undeclared non-UTF-8 text that is valid GB18030 is GB18030,
+        # whatever a statistical guess on a short page says.
+        enc = "gb18030"
     if enc:
         text = _strict(body, enc)
         if text is not None:

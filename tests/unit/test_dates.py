@@ -104,3 +104,13 @@ def test_parse_date_feed_forms():
 def test_week_before():
     assert week_before(date(2026, 11, 23)) == (date(2026, 11, 16), date(2026, 11, 22))  # a Monday
     assert week_before(date(2026, 11, 22)) == (date(2026, 11, 9), date(2026, 11, 15))  # a Sunday
+
+
+def test_more_forms():
+    assert item_date("2026-11-18T10:00:00+08:00", AS_OF).value == date(2026, 11, 18)
+    assert item_date("网站更新时间：2026-11-20", AS_OF) is None
+    assert item_date("页面生成时间 2026-11-20 11:36:07", AS_OF) is None
+    assert item_date("留言时间：2026年11月17日\u3000状态：办理中", AS_OF).value == date(2026, 11, 17)
+    assert item_date("来源：县政府办 发布时间：2026-11-18", AS_OF).value == date(2026, 11, 18)
+    assert item_date("2026-11-18 市政府常务会议", AS_OF) is None
+    assert composite_date(["18", "11月"], AS_OF) == date(2026, 11, 18)

@@ -165,6 +165,19 @@ CASES = [
     # 42 compact dates in brackets
     ("compact", "<ul><li><a href='/ii1'>县政府召开防汛工作会议</a>[20261102]</li><li><a href='/ii2'>县政府召开防火工作会议</a>[20261001]</li></ul>",
      A, date(2026, 11, 2), 2, False),
+    # 43 policy table with 成文日期 and 发布日期: the entry was published on the later one
+    ("two-dates", "<table><tr><td><a href='/jj1'>某某县人民政府关于印发耕地保护办法的通知</a></td><td>2026-09-28</td>"
+     "<td>2026-10-09</td></tr><tr><td><a href='/jj2'>某某县人民政府关于印发林长制办法的通知</a></td><td>2026-08-01</td>"
+     "<td>2026-08-05</td></tr></table>", A, date(2026, 10, 9), 2, False),
+    # 44 a site-wide "updated" stamp in the header is not an item
+    ("site-stamp", "<div class='top'><span>网站更新时间：2026-11-20</span></div><ul><li><a href='/kk1'>关于做好秋季防火的通告</a>"
+     "<span>2026-06-06</span></li></ul>", A, date(2026, 6, 6), 1, False),
+    # 45 badge with month only: year inferred
+    ("badge-month", "<ul><li><p class='d'><span>18</span><em>11月</em></p><a href='/ll1'>县领导督导检查森林防火工作</a></li>"
+     "<li><p class='d'><span>30</span><em>10月</em></p><a href='/ll2'>县领导调研秋收秋种</a></li></ul>", A, date(2026, 11, 18), 2, False),
+    # 46 ISO timestamps
+    ("iso", "<ul><li><a href='/mm1'>全县重点项目观摩会召开</a><span>2026-11-11T09:30:00+08:00</span></li></ul>",
+     A, date(2026, 11, 11), 1, False),
 ]  # fmt: skip
 
 
