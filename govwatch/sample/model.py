@@ -14,6 +14,7 @@ from govwatch.sample.truth import Truth
 
 #: Placeholders in raw HTML fragments, replaced at render time with real base URLs (no trailing slash).
 OUT = "@@OUT@@"  # the "outside world" host
+DEAD = "@@DEAD@@"  # a loopback address where nothing listens (connection refused)
 
 
 def site_ref(site_id: str) -> str:
@@ -90,6 +91,8 @@ class SiteSpec:
     home_html: str = ""  # raw extra HTML on the home page (tabs, planted links)
     home_items: list[Item] = field(default_factory=list)  # 要闻 shown only on the home page
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (title, raw body html)
+    redirects: dict[str, str] = field(default_factory=dict)  # path -> in-site target path (301)
+    sidebar: str = ""  # raw HTML beside every list page
     encoding: str = "utf-8"
     icp: str = ""
     police: str = ""
@@ -162,6 +165,8 @@ class Province:
     accounts: list[AccountSpec]
     truth: Truth
     outside_host: int = 200
+    #: a loopback address nothing listens on, for links whose host refuses connections
+    dead_host: int = 201
     holdout: bool = False
     #: the site whose availability tests switch on and off (``ServedProvince.set_state``)
     flaky_site: str = ""

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from govwatch.sample import text
 from govwatch.sample.model import (
+    DEAD,
     OUT,
     AccountSpec,
     Attachment,
@@ -93,6 +94,15 @@ def wrong_checksum(number: str) -> str:
             candidate = number[:-1] + c
             if not _luhn_ok(candidate):
                 return candidate
+    raise AssertionError("unreachable")
+
+
+def bank_card(rng: random.Random) -> str:
+    """A Luhn-valid 19-digit debit card number with a fictional issuer prefix."""
+    body = "621799" + "".join(str(rng.randrange(10)) for _ in range(12))
+    for last in "0123456789":
+        if _luhn_ok(body + last):
+            return body + last
     raise AssertionError("unreachable")
 
 
@@ -477,6 +487,7 @@ def _city_portal(b: Builder) -> None:
         f"合同编号：{mob_inside}。",
         f"联系人：{text.person(rng)}，身份证号：{good[:4]}**********{good[-4:]}，"
         f"手机：{mobile(rng)[:3]}****{rng.randrange(10000):04d}。",
+        "获评单位统一社会信用代码：91390100MA35K7QX2R、12390100491502337J。",
         "监督电话：0797-8123456，传真：0797-8123457。",
     ]
     it.attachments.append(Attachment("评选结果汇总表.docx", "", "docx", "评选结果汇总表", [
@@ -504,7 +515,10 @@ def _city_portal(b: Builder) -> None:
     s.nav = [(n, (f"{OUT}/zwfw/" if n == "办事服务" else h)) for n, h in s.nav]
     t.decoy("no_interaction_channel", "3901000001", "有“网上信访”，同时有“互动交流 / 我要咨询 / 市长信箱”")
     t.decoy("no_service_channel", "3901000001", "办事服务指向省政务服务网（HEAD 返回 405，GET 正常）")
-    t.decoy("broken_link", "3901000001", "省政务服务网链接 HEAD 405 但 GET 200；站内隐藏标签页链接均有效")
+    s.redirects["/zwgk/old/index.html"] = "/zwgk/index.html"
+    s.column("yzyw").items[4].html = '<p>相关链接：<a href="/zwgk/old/index.html">政务公开目录（旧版）</a></p>'
+    t.decoy("broken_link", "3901000001",
+            "省政务服务网链接 HEAD 405 但 GET 200；旧版目录 301 跳转到有效页面；站内隐藏标签页链接均有效")
     # Tabs: the second panel is hidden (display:none) and holds in-site links only.
     tabs = [c for c in s.columns if c.id in ("tzgg", "zcwj")]
     s.home_html = _tabs(tabs)
@@ -564,6 +578,9 @@ def _counties(b: Builder) -> None:
     it.paras.insert(1, "会议要求，全区上下要再接再励，奋力完成全年目标任务。")
     t.expect("typo", "site", "3901020001", "deduct", f"“再接再励”（应为“再接再厉”），见《{it.title}》")
     b.standard_nav(s)
+    s.sidebar = '<div class="side-box"><h4>专题专栏</h4><p class="nodata">暂无信息</p></div>'
+    t.decoy("column_blank", "3901020001/tzgg", "栏目列出信息；“暂无信息”只出现在侧栏“专题专栏”")
+    t.decoy("column_blank", "3901020001/ysyw", "栏目列出信息；“暂无信息”只出现在侧栏“专题专栏”")
 
     # 青岚区 (GBK): a serious error, a notice column due soon, a late interpretation, a reply overdue.
     s = b.site("3901030001", "青岚区人民政府", "青岚区", "portal", "qlqzfb", "C")
@@ -599,7 +616,8 @@ def _counties(b: Builder) -> None:
     t.expect("columns_not_updated", "site", "3901210001", "veto", "5 个动态类及一级通知公告 / 政策文件栏目逾期未更新")
     it = s.column("bmxx").items[1]
     it.paras.append("近期正值秋收时节，请广大群众做好秸秆禁烧工作，再接再厉巩固空气质量改善成果。")
-    t.decoy("typo", "3901210001", "“秸秆”“再接再厉”书写正确")
+    it.paras.append("光伏扶贫电站收益按装机容量分配到村。")
+    t.decoy("typo", "3901210001", "“秸秆”“再接再厉”书写正确；“按装机容量”含“按装”但是正确词语")
     b.standard_nav(s)
 
     # 枫林县: five blank columns → columns_blank.
@@ -691,6 +709,17 @@ def _departments(b: Builder) -> None:
     b.column(s, "slgh", "水利规划", "planning", level=2, state="blank", parent="政务公开")
     t.expect("column_blank", "column", "3901000004/slgh", "deduct", "水利规划栏目“暂无信息”")
     b.standard_nav(s)
+    it = s.column("slyw").items[2]
+    it.paras.insert(1, "新政策出台后，沿河群众迫不急待地前来了解补偿标准。")
+    t.expect("typo", "site", "3901000004", "deduct", f"“迫不急待”（迫不及待），GBK 页面《{it.title}》")
+    it = s.column("tzgg").items[1]
+    card = bank_card(b.rng("card"))
+    it.title = f"关于发放{it.date.year}年水库移民后期扶持资金的公示"
+    it.paras = [
+        "现将本批次水库移民后期扶持资金发放对象予以公示。",
+        f"户主：{text.person(b.rng('card-p'))}，发放金额：600元，收款账号：{' '.join(card[i:i + 4] for i in range(0, 19, 4))}。",
+    ]
+    t.expect("privacy_leak", "site", "3901000004", "deduct", "公示页含完整的银行卡号（Luhn 校验有效，4 位分组书写）")
 
     s = b.site("3901000005", "云州市卫生健康委员会", "云州市卫生健康委", "department", "yzwjw", "B")
     wjdt = b.column(s, "wjdt", "卫健动态", "news", age=1)
@@ -769,12 +798,21 @@ def _departments(b: Builder) -> None:
     b.column(s, "yjdt", "应急动态", "news", age=3)
     b.column(s, "tzgg", "通知公告", "notice", age=16)
     b.standard_nav(s)
+    for path in [p for p in s.pages if p.startswith("/hdjl/")]:
+        del s.pages[path]  # the 互动交流 entry stays in the navigation and answers 404
+    t.expect("no_interaction_channel", "site", "3901000013", "veto", "导航“互动交流”入口返回 404：没有可用的咨询渠道")
+    t.expect("broken_link", "site", "3901000013", "deduct", "导航“互动交流”链接返回 404")
 
     s = b.site("3901020002", "云水区教育体育局", "云水区教体局", "department", "ysqjtj", "B", has_services=True, region="云水区")
     b.column(s, "jtdt", "教体动态", "news", age=4)
     b.column(s, "tzgg", "通知公告", "notice", age=30)
     b.standard_nav(s)
     t.decoy("no_service_channel", "3901020002", "部门网站登记 has_services，首页有“办事服务”入口")
+    s.home_html = (f'<style>.ft-box{{font-size:0;line-height:0}}</style><div class="ft-box">'
+                   f'<a href="{OUT}/ad/daikuan.html">无抵押小额贷款</a></div>')
+    t.expect("dark_link", "site", "3901020002", "deduct", "页内 <style> 规则 font-size:0 隐藏的外部广告链接")
+    s.friend_links.append(("云水教育云平台", f"{DEAD}/"))
+    t.expect("broken_link", "site", "3901020002", "deduct", "友情链接主机拒绝连接")
 
 
 # --- new media -------------------------------------------------------------------------------------------
@@ -939,6 +977,7 @@ def _outside(b: Builder) -> None:
         "/beian/": ("ICP/IP地址/域名信息备案管理系统", "<p>备案查询（模拟）。</p>"),
         "/ad/banjia.html": ("搬家公司", "<p>专业搬家 价格实惠</p>"),
         "/ad/ershouche.html": ("二手车回收", "<p>二手车高价回收</p>"),
+        "/ad/daikuan.html": ("小额贷款", "<p>无抵押小额贷款 当天放款</p>"),
         "/casino/index.html": ("娱乐城", "<p>澳门新葡京娱乐城 百家乐 真人博彩</p>"),
         "/casino/bjl.html": ("百家乐", "<p>百家乐在线博彩</p>"),
     })

@@ -22,7 +22,7 @@ from datetime import date, datetime, time
 from email.utils import format_datetime
 
 from govwatch.sample.docs import make_docx, make_pdf
-from govwatch.sample.model import OUT, AccountSpec, ColumnSpec, Item, Province, SiteSpec
+from govwatch.sample.model import DEAD, OUT, AccountSpec, ColumnSpec, Item, Province, SiteSpec
 
 WEEKDAYS = "一二三四五六日"
 HTML_UTF8 = "text/html; charset=utf-8"
@@ -33,6 +33,7 @@ class Resp:
     status: int
     ctype: str
     body: bytes
+    location: str = ""  # for redirects
 
 
 def esc(s: str) -> str:
@@ -46,11 +47,15 @@ class Links:
         self.site = site
         self.bases = bases
         self.out = out
+        # same port, the address after the outside host: nothing listens there
+        host, _, port = out.removeprefix("http://").partition(":")
+        prefix, _, last = host.rpartition(".")
+        self.dead = f"http://{prefix}.{int(last) + 1}:{port}"
         self.items = {it.uid: it for c in site.columns for it in c.items}
         self.cols = {c.id: c for c in site.columns}
 
     def __call__(self, raw: str) -> str:
-        raw = raw.replace(OUT, self.out)
+        raw = raw.replace(OUT, self.out).replace(DEAD, self.dead)
         for sid, base in self.bases.items():
             token = f"@@SITE:{sid}@@"
             if token in raw:
@@ -246,6 +251,14 @@ def list_page(site: SiteSpec, col: ColumnSpec) -> str:
     return f'<div class="crumb">{crumb}</div><div class="col-title"><h2>{esc(col.name)}</h2></div>{inner}{pager}'
 
 
+def _with_sidebar(fam: str, body: str, side: str) -> str:
+    if not side:
+        return body
+    if fam == "B":
+        return f'<table width="100%"><tr><td class="left" width="240">{side}</td><td class="right">{body}</td></tr></table>'
+    return f'<div class="side">{side}</div><div class="con">{body}</div>'
+
+
 def detail_page(site: SiteSpec, col: ColumnSpec, it: Item, links: Links) -> tuple[str, str]:
     """(body, extra meta) of an item's page."""
     fam = site.family
@@ -360,7 +373,7 @@ def render_site(prov: Province, site: SiteSpec, bases: dict[str, str], out: str)
     for col in site.columns:
         if col.state == "missing":
             continue
-        put(col.path, col.name, list_page(site, col))
+        put(col.path, col.name, _with_sidebar(fam, list_page(site, col), links(site.sidebar)))
         for it in col.items:
             body, meta = detail_page(site, col, it, links)
             put(it.path, it.title, body, meta)
@@ -382,6 +395,8 @@ def render_site(prov: Province, site: SiteSpec, bases: dict[str, str], out: str)
         200, "application/javascript",
         b"function gwDate(ms){var d=new Date(parseInt(ms,10));return d.getFullYear()+'-'+(d.getMonth()+1)+'-'+d.getDate();}",
     )
+    for path, target in site.redirects.items():
+        pages[path] = Resp(301, "text/html", b"", location=target)
     pages["/robots.txt"] = Resp(200, "text/plain", b"User-agent: *\nAllow: /\n")
     return pages
 

@@ -113,6 +113,12 @@ def _handler(host: _HostState) -> type[BaseHTTPRequestHandler]:
             if resp is None:
                 self._send(404, "text/html; charset=utf-8", NOT_FOUND, head)
                 return
+            if resp.status in (301, 302):
+                self.send_response(resp.status)
+                self.send_header("Location", resp.location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             self._send(resp.status, resp.ctype, resp.body, head)
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
