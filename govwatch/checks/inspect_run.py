@@ -200,6 +200,7 @@ class _Inspector:
                     "serious_error",
                     "privacy_leak",
                     "dark_link",
+                    "broken_link",
                 )
             }
             rep.stats["home_unreachable"] = True
@@ -279,6 +280,9 @@ class _Inspector:
             messages: list[Message] = []
             for url, raw in pages:
                 messages += parse_list(raw.text, normalize_url(raw.final_url) or url)
+            if not messages:
+                # A list without dates or statuses: the messages are read from their detail pages.
+                messages = await self._undated_messages(pages, max_details, rep, target)
             # Detail pages complete what the list does not say (status, reply date).
             todo = [
                 m
@@ -303,6 +307,30 @@ class _Inspector:
                 column_name=col["name"],
             )
         rep.stats["messages"] = counted
+
+    async def _undated_messages(
+        self, pages: list[tuple[str, Any]], limit: int, rep: SiteReport, target: str
+    ) -> list[Message]:
+        from govwatch.extract.listing import extract_listing
+
+        urls: list[str] = []
+        for url, raw in pages:
+            listing = extract_listing(
+                raw.text,
+                url=normalize_url(raw.final_url) or url,
+                as_of=self.as_of,
+                content_type=raw.content_type,
+            )
+            urls += [u for u in (normalize_url(i.url) for i in listing.items if i.url) if u]
+        urls = list(dict.fromkeys(urls))[:limit]
+        raws = await asyncio.gather(*(self.get(u) for u in urls))
+        out = []
+        for u, raw in zip(urls, raws, strict=True):
+            rep.observations.append(_obs("page", target, rep.site_id, u, raw, detail="consult"))
+            msg = parse_detail(raw.text, u) if raw.ok and raw.text else None
+            if msg is not None:
+                out.append(msg)
+        return out
 
     async def _column_items(self, col: dict[str, Any], rep: SiteReport, target: str) -> list[Item] | None:
         from govwatch.extract.listing import extract_listing

@@ -33,7 +33,7 @@ OPEN_WORDS = ("未回复", "未答复", "未办结", "办理中", "处理中", "
 
 _DATE = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 DATE_RE = re.compile(_DATE)
-SUBMIT_LABEL = r"(?:留言|提问|来信|咨询|提交|写信|发布|投诉|建言|反映|发信|诉求|信件)(?:时间|日期)"
+SUBMIT_LABEL = r"(?:留言|提问|来信|咨询|提交|写信|发布|投诉|建言|反映|发信|诉求|信件|受理)(?:时间|日期)"
 REPLY_LABEL = r"(?:回复|答复|办结|处理|反馈|回信|回应|办理)(?:时间|日期)"
 SUBMIT_RE = re.compile(SUBMIT_LABEL + r"\s*[:：]?\s*" + _DATE)
 REPLY_RE = re.compile(REPLY_LABEL + r"\s*[:：]?\s*" + _DATE)
@@ -256,9 +256,10 @@ def merge(listed: Message, detail: Message | None) -> Message:
     """A listed message completed with what its detail page says."""
     if detail is None:
         return listed
+    # A detail page's labelled dates beat a list row's unlabelled ones (a list may show the reply date).
     return replace(
         listed,
-        submitted=listed.submitted or detail.submitted,
+        submitted=detail.submitted or listed.submitted,
         replied=listed.replied or detail.replied,
         status=listed.status if listed.status == "answered" or detail.status is None else detail.status,
     )

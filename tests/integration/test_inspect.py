@@ -104,6 +104,37 @@ def _site_a(outside: str) -> dict[str, Route]:
         "/xf/index.html": Route(200, _page("网上信访", "<p>网上信访</p>", nav)),
         "/jjjb/index.html": Route(200, _page("纪检举报", "<p>举报</p>", nav)),
         "/zxly/index.html": Route(200, consult),
+        # A consult column that lists titles only: dates and status are on the detail pages.
+        "/xzxx/index.html": Route(
+            200,
+            _page(
+                "局长信箱",
+                (
+                    "<ul class='list'><li><a href='/xzxx/a.html'>反映小区停车难的问题</a></li>"
+                    "<li><a href='/xzxx/b.html'>咨询新生入学报名时间</a></li></ul>"
+                ),
+                nav,
+            ),
+        ),
+        "/xzxx/a.html": Route(
+            200,
+            _page(
+                "反映小区停车难的问题",
+                (
+                    "<p>来信时间：2026年10月26日</p><p>来信内容：小区停车难。</p>"
+                    "<p>答复时间：2026年11月10日</p><p>答复内容：已协调增设车位。</p>"
+                ),
+                nav,
+            ),
+        ),
+        "/xzxx/b.html": Route(
+            200,
+            _page(
+                "咨询新生入学报名时间",
+                ("<p>来信时间：2026年11月16日</p><p>办理状态：已答复</p><p>答复时间：2026年11月17日</p>"),
+                nav,
+            ),
+        ),
         "/zcwj/index.html": Route(200, policy),
         "/zcwj/1.html": Route(200, _page("供水管理办法", "<p>第一条 为了加强城市供水管理……</p>", nav)),
         "/zcwj/2.html": Route(
@@ -174,6 +205,7 @@ def province(store):
             Column("gzdt", "工作动态", a.url("/col/gzdt/index.html"), "news"),
             Column("zxly", "咨询留言", a.url("/zxly/index.html"), "consult"),
             Column("zcwj", "政策文件", a.url("/zcwj/index.html"), "policy"),
+            Column("xzxx", "局长信箱", a.url("/xzxx/index.html"), "consult"),
             Column("zcjd", "政策解读", a.url("/zcjd/index.html"), "interpretation"),
         ]
         reg = Registry(
@@ -226,6 +258,8 @@ def test_inspection_finds_what_it_should_and_reruns_change_nothing(store, provin
     assert ("3607000001/zxly", "reply_late", "deduct", a.url("/zxly/1.html")) in got
     assert ("3607000001/zxly", "reply_overdue", "veto", a.url("/zxly/2.html")) in got
     assert not any(k == a.url("/zxly/3.html") for *_x, k in got)
+    assert ("3607000001/xzxx", "reply_late", "deduct", a.url("/xzxx/a.html")) in got
+    assert not any(k == a.url("/xzxx/b.html") for *_x, k in got)
     assert ("3607000001/zcjd", "interpretation_unlinked", "deduct", a.url("/zcjd/1.html")) in got
     assert ("3607000001/zcjd", "interpretation_late", "deduct", a.url("/zcjd/1.html")) in got
     assert not any(k == a.url("/zcjd/2.html") for *_x, k in got)  # linked both ways, 1 working day
