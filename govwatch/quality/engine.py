@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from govwatch.masking import scrub
+from govwatch.quality.docs import make_offline, write_index_list
 from govwatch.quality.report import MAX_VALUES, Failure
 
 log = logging.getLogger(__name__)
@@ -167,6 +168,8 @@ def run_jobs(
         docs: str | None = None
         if root is not None:
             built = context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=identifiers)
+            make_offline(root / "data_docs")
+            write_index_list(root / "data_docs", root / "validations")
             index = root / "data_docs" / "index.html"
             docs = str(index) if index.exists() else None
             log.info("data docs: %s", built)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -121,6 +122,12 @@ def test_healthy_run_passes_and_keeps_data_docs(
     assert len(after) == 9 and after != kept
     html = index.read_text(encoding="utf-8")
     assert "registry.sites" in html and "scores.scores" in html
+    # Offline: the index lists the kept results in plain HTML, and no page loads anything from outside.
+    assert "govwatch 数据校验结果" in html and "as_of=2026-11-20" in html
+    for page in (gw_env / "gx" / "data_docs").rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"(src=\"|url\(['\"]?)https?://", text), page
+        assert not re.search(r"<link[^>]*href=\"https?://", text), page
 
 
 def test_site_that_lost_its_dates_fails_the_gate(
