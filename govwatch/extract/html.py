@@ -50,6 +50,56 @@ def strip_non_content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     return root
 
 
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+_SCRIPT_DATE = re.compile(
+    r"""["']((?:199|20\d)\d[-/.年]\d{1,2}[-/.月]\d{1,2}日?)(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?["']"""
+)
+
+
+def inline_script_content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """Bring into the page the content that scripts hold but a browser shows (in place).
+
+    * Hanweb (大汉) JCMS column pages keep their list in ``<script type="text/xml"><datastore><recordset>
+      <record><![CDATA[<li>…</li>]]></record>…``: the records become part of the page;
+    * some CMS templates print an item's date with a tiny script (``document.write('2026-11-18')``):
+      such a script is replaced by the date it writes.
+    """
+    for el in list(root.iter("script")):
+        code = el.text or ""
+        if not code.strip():
+            continue
+        kind = (el.get("type") or "").lower()
+        if "xml" in kind or "<datastore" in code or "<recordset" in code:
+            records = _CDATA.findall(code) or re.findall(r"<record>(.*?)</record>", code, re.S)
+            if records:
+                try:
+                    frags = lxml.html.fragments_fromstring("".join(records))
+                except (etree.ParserError, ValueError):
+                    continue
+                box = lxml.html.Element("div", {"class": "gw-records"})
+                for frag in frags:
+                    if isinstance(frag, str):
+                        box.text = (box.text or "") + frag
+                    else:
+                        box.append(frag)
+                _replace(el, box)
+            continue
+        if el.get("src") is None and len(code) < 400 and "write" in code:
+            m = _SCRIPT_DATE.search(code)
+            if m:
+                span = lxml.html.Element("span")
+                span.text = m.group(1)
+                _replace(el, span)
+    return root
+
+
+def _replace(old: etree._Element, new: etree._Element) -> None:
+    new.tail = old.tail
+    parent = old.getparent()
+    if parent is not None:
+        parent.replace(old, new)
+
+
 def _drop(el: etree._Element) -> None:
     parent = el.getparent()
     if parent is None:

@@ -25,7 +25,15 @@ import lxml.html
 from lxml import etree
 
 from govwatch.extract.dates import composite_date, edge_date, item_date, parse_date, plausible
-from govwatch.extract.html import absolute, meta, norm_text, parse, strip_non_content, text_of
+from govwatch.extract.html import (
+    absolute,
+    inline_script_content,
+    meta,
+    norm_text,
+    parse,
+    strip_non_content,
+    text_of,
+)
 
 BLANK_RE = re.compile(
     r"暂无(?:相关)?(?:信息|数据|内容|记录|文章|公告|文件|新闻|动态|结果)|暂时没有(?:信息|数据|内容|记录)"
@@ -188,6 +196,7 @@ def extract_listing(
     """Items, item dates and blankness of one page (home page or column page)."""
     root = page if isinstance(page, etree._Element) else parse(page, content_type=content_type)
     tags = meta(root)
+    inline_script_content(root)
     strip_non_content(root)
     body = root.find("body")
     if body is None:

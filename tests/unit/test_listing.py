@@ -178,10 +178,22 @@ CASES = [
     # 46 ISO timestamps
     ("iso", "<ul><li><a href='/mm1'>全县重点项目观摩会召开</a><span>2026-11-11T09:30:00+08:00</span></li></ul>",
      A, date(2026, 11, 11), 1, False),
+    # 47 Hanweb JCMS: the list lives in a datastore script as CDATA records
+    ("jcms-datastore", "<div id='288'><script type='text/xml'><datastore><nextgroup><![CDATA[<a href='/x'></a>]]></nextgroup>"
+     "<recordset><record><![CDATA[<li><a href='/art/2026/11/17/art_1_1.html' title='市水利局召开冬修水利动员会'>"
+     "市水利局召开冬修水利动员会</a><span>2026-11-17</span></li>]]></record><record><![CDATA[<li><a "
+     "href='/art/2026/11/3/art_1_2.html'>市水利局开展河湖清四乱行动</a><span>2026-11-03</span></li>]]></record>"
+     "</recordset></datastore></script></div>", A, date(2026, 11, 17), 2, False),
+    # 48 a date written by a tiny script
+    ("script-date", "<ul><li><a href='/nn1'>关于开展冬季安全大检查的通知</a><span><script>document.write('2026-11-16'.substr(0))"
+     "</script></span></li><li><a href='/nn2'>关于开展消防演练的通知</a><span><script>document.write(\"2026-10-16\")"
+     "</script></span></li></ul>", A, date(2026, 11, 16), 2, False),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("name", "body", "as_of", "newest", "dated", "blank"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("name", "body", "as_of", "newest", "dated", "blank"), CASES, ids=[c[0] for c in CASES]
+)
 def test_listing_snippets(name, body, as_of, newest, dated, blank):
     head = "<meta name='PubDate' content='2026-01-05 10:00'>" if name == "pubdate-meta" else ""
     if name == "generation-meta":
