@@ -46,8 +46,9 @@ def active_sites(store: Store, site_ids: Iterable[str] | None = None) -> list[di
 
 def _instant(at: datetime | None) -> datetime:
     if at is None:
-        # A probe records when it happened: the one place the wall clock is the data itself.
-        return datetime.now(TZ).replace(microsecond=0)
+        # A probe records when it happened: the one place the wall clock is the data itself. Full precision:
+        # rounds started in quick succession are distinct probes, not one.
+        return datetime.now(TZ)
     if at.tzinfo is None:
         at = at.replace(tzinfo=TZ)
     return at

@@ -174,7 +174,7 @@ def _parse_table(table: etree._Element, page_url: str) -> list[Message]:
     header = [
         clean_text(c.text_content()) for c in rows[0] if isinstance(c.tag, str) and c.tag in ("th", "td")
     ]
-    col = {"submit": None, "reply": None, "status": None, "title": None}
+    col: dict[str, int | None] = {"submit": None, "reply": None, "status": None, "title": None}
     for i, h in enumerate(header):
         if len(h) > 12:
             continue

@@ -37,7 +37,7 @@ class Page:
     links: list[Link] = field(default_factory=list)
     elapsed_ms: int = 0
     error: str | None = None
-    bytes: int = 0
+    size: int = 0
     encoding: str | None = None
     is_attachment: bool = False
     body: bytes = b""
@@ -189,7 +189,7 @@ def _to_page(url: str, raw: Any, depth: int, parent: str | None) -> Page:
         content_type=raw.content_type or "",
         elapsed_ms=int(raw.elapsed_ms or 0),
         error=raw.error,
-        bytes=len(raw.body or b""),
+        size=len(raw.body or b""),
         encoding=raw.encoding,
         parent=parent,
     )
@@ -217,7 +217,7 @@ async def _fetch_attachments(
         page = Page(
             url=url, final_url=raw.final_url or url, depth=-1, status=raw.status, ok=bool(raw.ok),
             content_type=raw.content_type or "", elapsed_ms=int(raw.elapsed_ms or 0), error=raw.error,
-            bytes=len(raw.body or b""), is_attachment=True, parent=parent,
+            size=len(raw.body or b""), is_attachment=True, parent=parent,
         )  # fmt: skip
         if raw.ok and len(raw.body or b"") <= config.attachment_max_bytes:
             page.body = raw.body
