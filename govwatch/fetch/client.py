@@ -207,6 +207,7 @@ class Fetcher:
         """One attempt: the request and its redirect chain, within the total timeout."""
         current = url
         hops: list[str] = []
+        deadline: float | None = None  # one total timeout for the whole redirect chain
         assert self._global is not None
         while True:
             try:
@@ -219,7 +220,10 @@ class Fetcher:
                 return self._fail(url, current, "bad-url", hops)
             async with self._global, self._gate(current):
                 try:
-                    async with asyncio.timeout(self.config.total_timeout):
+                    loop = asyncio.get_running_loop()
+                    if deadline is None:  # the clock starts with the first request, not the queue
+                        deadline = loop.time() + self.config.total_timeout
+                    async with asyncio.timeout_at(deadline):
                         last = await self._one(method, url, current, want_body)
                 except TimeoutError:
                     return self._fail(url, current, "timeout", hops)

@@ -201,3 +201,16 @@ def test_head_falls_back_to_get_when_refused():
 def test_dns_failure():
     r = _get("http://no-such-host.invalid/", allow_private=False)
     assert r.error == "dns" and not r.ok
+
+
+def test_total_timeout_covers_the_whole_redirect_chain():
+    routes = {
+        "/s1": Route(302, "", headers={"Location": "/s2"}, delay=0.4),
+        "/s2": Route(302, "", headers={"Location": "/s3"}, delay=0.4),
+        "/s3": Route(200, "<p>end</p>", delay=0.4),
+    }
+    with LoopbackServer(routes) as srv:
+        r = _get(srv.url("/s1"), total_timeout_seconds=1.0, connect_timeout_seconds=1.0)
+        ok = _get(srv.url("/s1"), total_timeout_seconds=3.0)
+    assert r.error == "timeout" and not r.ok
+    assert ok.ok and ok.final_url.endswith("/s3")
