@@ -210,8 +210,8 @@ def _column(kwargs: dict[str, Any]) -> str | None:
 def _show(value: Any) -> str:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.4g}"
     if hasattr(value, "item"):  # numpy scalars
         return _show(value.item())
     return str(value)

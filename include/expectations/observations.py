@@ -71,9 +71,10 @@ WITH per_site AS (
     GROUP BY o.run_kind, o.site_id
 )
 SELECT run_kind || ' ' || site_id AS key, run_kind, site_id, fetches, fetched_ok, listing_pages, dated_pages,
-       CASE WHEN fetches > 0 THEN round(fetched_ok::numeric / fetches, 4) END AS fetch_ok_ratio,
+       CASE WHEN fetches > 0 THEN fetched_ok::float8 / fetches END AS fetch_ok_ratio,
+       -- Not rounded: the comparison must agree exactly with the column check's extraction_failed.
        CASE WHEN listing_pages >= %(min_pages)s AND listing_pages > 0
-            THEN round(dated_pages::numeric / listing_pages, 4) END AS dated_share
+            THEN dated_pages::float8 / listing_pages END AS dated_share
 FROM per_site
 ORDER BY run_kind, site_id
 """
