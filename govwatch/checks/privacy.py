@@ -42,9 +42,10 @@ from govwatch.rules import Rules
 KINDS = {"id": "公民身份号码", "mobile": "个人手机号码", "card": "银行卡号"}
 CARD_PREFIXES = ("62", "4", "5", "35", "9")
 
-# One pass finds every candidate: a plain run of ≥ 11 digits (an ID may end in X), a mobile written in
-# 3-4-4 groups, or a card written in groups of four. Everything else in the text is skipped by the regex
-# engine, which keeps the scan fast on long pages.
+# A candidate is a plain run of ≥ 11 digits (an ID may end in X), a mobile written in 3-4-4 groups, or a
+# card written in groups of four. Finding them with this regex alone runs at ~80 MB/s; instead the UTF-8
+# bytes are mapped to a three-letter alphabet (digit / separator / other) with bytes.translate and the
+# digit shapes are located with bytes.find (both C loops over memory), and the regex only confirms them.
 _CANDIDATE = re.compile(
     r"[0-9]{11,}[Xx]?"
     r"|1[3-9][0-9][ -][0-9]{4}[ -][0-9]{4}"
@@ -100,6 +101,9 @@ _ID_LABELS = ("身份证", "身份号", "证件号", "公民身份", "身份证�
 _IDENT_BEFORE = set("/=_#?&%@\\")
 _IDENT_AFTER = set("/_=&%@\\")
 _LABEL_WINDOW = 16
+_SHAPE = bytes(0x31 if 0x30 <= i <= 0x39 else 0x32 if i in (0x20, 0x2D) else 0x30 for i in range(256))
+_SHAPES = (b"1" * 11, b"1112111121111", b"1111211112111121111")
+_NOT_DIGIT = re.compile(rb"[^1]")
 _COUNTRY_CODE = re.compile(r"(?:\+86|(?<![0-9])0086|(?<![0-9])86|[（(]\+?86[)）])[- ]?$")
 
 
@@ -163,7 +167,7 @@ def find_personal_data(text: str, *, as_of: date | None = None) -> list[Hit]:
     if not text:
         return []
     hits: list[Hit] = []
-    for m in _CANDIDATE.finditer(text):
+    for m in _candidates(text):
         start, end = m.span()
         raw = m.group()
         digits = raw.replace(" ", "").replace("-", "")
@@ -195,6 +199,38 @@ def find_personal_data(text: str, *, as_of: date | None = None) -> list[Hit]:
             ):
                 hits.append(Hit("card", mask_card(digits), start, end))
     return hits
+
+
+def _candidates(text: str) -> list[re.Match[str]]:
+    """Regex matches of :data:`_CANDIDATE` at the places the byte-shape search points to, in order."""
+    data = text.encode("utf-8", "surrogatepass")
+    shape = data.translate(_SHAPE)
+    starts: set[int] = set()
+    for pattern in _SHAPES:
+        i = shape.find(pattern)
+        while i >= 0:
+            starts.add(i)
+            nxt = _NOT_DIGIT.search(shape, i + len(pattern)) if pattern == _SHAPES[0] else None
+            i = shape.find(pattern, nxt.start() if nxt else i + len(pattern))
+    if not starts:
+        return []
+    out: list[re.Match[str]] = []
+    ascii_only = len(data) == len(text)
+    prev_b = prev_c = 0
+    last_end = -1
+    for b in sorted(starts):
+        if ascii_only:
+            c = b
+        else:
+            c = prev_c + len(data[prev_b:b].decode("utf-8", "surrogatepass"))
+            prev_b, prev_c = b, c
+        if c < last_end:
+            continue
+        m = _CANDIDATE.match(text, c)
+        if m:
+            out.append(m)
+            last_end = m.end()
+    return out
 
 
 def _evidence_context(text: str, hit: Hit, hits: list[Hit], width: int = 15) -> str:
