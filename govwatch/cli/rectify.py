@@ -25,7 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="只列该状态 / only this state",
     )  # fmt: skip
     lp.add_argument("--format", choices=("text", "json", "xlsx"), default="text")
-    lp.add_argument("--out", type=Path, help="xlsx 输出文件 / the xlsx file (default under $GOVWATCH_HOME/exports)")
+    lp.add_argument(
+        "--out", type=Path, help="xlsx 输出文件 / the xlsx file (default under $GOVWATCH_HOME/exports)"
+    )
     lp.set_defaults(func=_list)
     d = s.add_parser("done", help="单位报告已整改 / a unit reports an item rectified")
     d.add_argument("id", type=int, help="台账编号（即问题编号）/ ledger item id (= finding id)")
@@ -95,7 +97,9 @@ def _done(args: argparse.Namespace) -> int:
     day = _ledger_day(args, st)
     sync(day, store=st)
     res = report_done(args.id, args.note, as_of=day, store=st)
-    out(f"事项 {res['id']}：{res['from']} → reported（{res['actor']}，{day}）/ item {res['id']} reported done")
+    out(
+        f"事项 {res['id']}：{res['from']} → reported（{res['actor']}，{day}）/ item {res['id']} reported done"
+    )
     return 0
 
 
@@ -107,7 +111,9 @@ def _remind(args: argparse.Namespace) -> int:
     # The run's logical time decides the SMS quiet hours: now when reminding for today, otherwise 08:30 of
     # that day, as the DAG would have run. A run for a date still to come is deliverable at once.
     now = wall if day == wall.date() else datetime.combine(day, time(8, 30), tzinfo=TZ)
-    res = run_reminders(day, dry_run=args.dry_run, now=now, store=store(), deliver_by=wall if now > wall else None)
+    res = run_reminders(
+        day, dry_run=args.dry_run, now=now, store=store(), deliver_by=wall if now > wall else None
+    )
     if args.format == "json":
         out(json.dumps(res, ensure_ascii=False, indent=1, default=str))
         return 0
@@ -116,7 +122,11 @@ def _remind(args: argparse.Namespace) -> int:
     if res.get("note"):
         lines.append(res["note"])
     for m in res["messages"]:
-        state = ("新" if m["new"] else "已存在，跳过") if not args.dry_run else ("将新增" if m["new"] else "已存在")
+        state = (
+            ("新" if m["new"] else "已存在，跳过")
+            if not args.dry_run
+            else ("将新增" if m["new"] else "已存在")
+        )
         text = f"  {m['text']}（{m['segments']}条短信）" if m["text"] else f"  {m['subject']}"
         lines.append(f"[{m['channel']}] {m['unit_id']} {m['kind']} 收件人{m['recipients']}个 事项{m['items']}项 "
                      f"{state} 发送时间≥{m['not_before']}\n{text}")  # fmt: skip

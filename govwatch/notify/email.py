@@ -58,8 +58,16 @@ def message_id(dedup_key: str, sender: str) -> str:
     return f"<{digest}.govwatch@{domain}>"
 
 
-def build_message(*, sender: str, recipients: list[dict[str, str]], subject: str, text: str,
-                  html: str | None, dedup_key: str, date: datetime) -> EmailMessage:
+def build_message(
+    *,
+    sender: str,
+    recipients: list[dict[str, str]],
+    subject: str,
+    text: str,
+    html: str | None,
+    dedup_key: str,
+    date: datetime,
+) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = ", ".join(
@@ -77,8 +85,9 @@ def build_message(*, sender: str, recipients: list[dict[str, str]], subject: str
 def send(config: SmtpConfig, msg: EmailMessage) -> str:
     """Deliver ``msg``; returns the server's answer. Raises on any refusal or connection error."""
     if config.ssl:
-        server: smtplib.SMTP = smtplib.SMTP_SSL(config.host, config.port, timeout=TIMEOUT,
-                                                context=ssl.create_default_context())
+        server: smtplib.SMTP = smtplib.SMTP_SSL(
+            config.host, config.port, timeout=TIMEOUT, context=ssl.create_default_context()
+        )
     else:
         server = smtplib.SMTP(config.host, config.port, timeout=TIMEOUT)
     try:

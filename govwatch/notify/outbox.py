@@ -72,8 +72,14 @@ def _configured(settings: Settings) -> dict[str, str | None]:
 
 
 class _Outcome:
-    def __init__(self, ok: bool, answer: str, error: str | None = None, permanent: bool = False,
-                 delivered: list[str] | None = None):
+    def __init__(
+        self,
+        ok: bool,
+        answer: str,
+        error: str | None = None,
+        permanent: bool = False,
+        delivered: list[str] | None = None,
+    ):
         self.ok, self.answer, self.error, self.permanent = ok, answer, error, permanent
         self.delivered = delivered or []
 
@@ -108,12 +114,17 @@ def _deliver_sms(msg: dict[str, Any], settings: Settings, transport: httpx.BaseT
             continue
         key = str(msg["id"]) if n == 0 else f"{msg['id']}-{n + 1}"
         try:
-            res = client.send(smsmod.SmsMessage(mobile=mobile, text=msg["body_text"], idempotency_key=key,
-                                                template_params=params))
+            res = client.send(
+                smsmod.SmsMessage(
+                    mobile=mobile, text=msg["body_text"], idempotency_key=key, template_params=params
+                )
+            )
         except httpx.HTTPError as exc:
             res = smsmod.SmsResult(False, f"{type(exc).__name__}: {exc}")
         # The answer may quote the number back: keep the log free of it.
-        answers.append(f"{client.name}#{key}: {res.answer.replace(mobile, mobile[:3] + '****' + mobile[-4:])}")
+        answers.append(
+            f"{client.name}#{key}: {res.answer.replace(mobile, mobile[:3] + '****' + mobile[-4:])}"
+        )
         if res.ok:
             delivered.append(mobile)
         else:

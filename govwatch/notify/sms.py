@@ -82,8 +82,11 @@ class GenericGatewayClient(SmsClient):
         with self._client() as client:
             resp = client.post(self.url, json=body)
         answer = f"HTTP {resp.status_code} {resp.text[:500]}".strip()
-        return SmsResult(ok=200 <= resp.status_code < 300, answer=answer,
-                         permanent=resp.status_code in (400, 401, 403, 404, 422))
+        return SmsResult(
+            ok=200 <= resp.status_code < 300,
+            answer=answer,
+            permanent=resp.status_code in (400, 401, 403, 404, 422),
+        )
 
 
 # --- Aliyun -----------------------------------------------------------------------------------------
@@ -113,9 +116,18 @@ class AliyunSmsClient(SmsClient):
     name = "aliyun"
     version = "2017-05-25"
 
-    def __init__(self, key_id: str, secret: str, host: str, sign_name: str, template_code: str,
-                 region: str = "cn-hangzhou", transport: httpx.BaseTransport | None = None,
-                 clock: Callable[[], float] = time.time, nonce: Callable[[], str] = lambda: uuid.uuid4().hex):
+    def __init__(
+        self,
+        key_id: str,
+        secret: str,
+        host: str,
+        sign_name: str,
+        template_code: str,
+        region: str = "cn-hangzhou",
+        transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], float] = time.time,
+        nonce: Callable[[], str] = lambda: uuid.uuid4().hex,
+    ):
         super().__init__(transport)
         self.key_id, self.secret, self.host = key_id, secret, host
         self.sign_name, self.template_code, self.region = sign_name, template_code, region
@@ -161,8 +173,14 @@ def _hmac256(key: bytes, msg: str) -> bytes:
     return hmac.new(key, msg.encode(), hashlib.sha256).digest()
 
 
-def tc3_canonical_request(payload: str, host: str, content_type: str = "application/json; charset=utf-8",
-                          method: str = "POST", uri: str = "/", query: str = "") -> str:
+def tc3_canonical_request(
+    payload: str,
+    host: str,
+    content_type: str = "application/json; charset=utf-8",
+    method: str = "POST",
+    uri: str = "/",
+    query: str = "",
+) -> str:
     headers = f"content-type:{content_type}\nhost:{host}\n"
     hashed = hashlib.sha256(payload.encode()).hexdigest()
     return f"{method}\n{uri}\n{query}\n{headers}\ncontent-type;host\n{hashed}"
@@ -182,11 +200,14 @@ def tc3_signature(secret_key: str, string_to_sign: str, timestamp: int, service:
     return hmac.new(k, string_to_sign.encode(), hashlib.sha256).hexdigest()
 
 
-def tc3_authorization(secret_id: str, secret_key: str, payload: str, host: str, timestamp: int,
-                      service: str) -> str:
+def tc3_authorization(
+    secret_id: str, secret_key: str, payload: str, host: str, timestamp: int, service: str
+) -> str:
     """The ``Authorization`` header of Tencent Cloud API v3 for a JSON POST to ``/``."""
     canonical = tc3_canonical_request(payload, host)
-    signature = tc3_signature(secret_key, tc3_string_to_sign(canonical, timestamp, service), timestamp, service)
+    signature = tc3_signature(
+        secret_key, tc3_string_to_sign(canonical, timestamp, service), timestamp, service
+    )
     day = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
     return (
         f"TC3-HMAC-SHA256 Credential={secret_id}/{day}/{service}/tc3_request, "
@@ -199,12 +220,26 @@ class TencentSmsClient(SmsClient):
     version = "2021-01-11"
     service = "sms"
 
-    def __init__(self, secret_id: str, secret_key: str, host: str, sdk_app_id: str, sign_name: str,
-                 template_id: str, region: str = "ap-guangzhou", transport: httpx.BaseTransport | None = None,
-                 clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        secret_id: str,
+        secret_key: str,
+        host: str,
+        sdk_app_id: str,
+        sign_name: str,
+        template_id: str,
+        region: str = "ap-guangzhou",
+        transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], float] = time.time,
+    ):
         super().__init__(transport)
         self.secret_id, self.secret_key, self.host = secret_id, secret_key, host
-        self.sdk_app_id, self.sign_name, self.template_id, self.region = sdk_app_id, sign_name, template_id, region
+        self.sdk_app_id, self.sign_name, self.template_id, self.region = (
+            sdk_app_id,
+            sign_name,
+            template_id,
+            region,
+        )
         self.clock = clock
 
     def request(self, msg: SmsMessage) -> tuple[dict[str, str], str]:
@@ -218,7 +253,9 @@ class TencentSmsClient(SmsClient):
         }, ensure_ascii=False, separators=(",", ":"))  # fmt: skip
         ts = int(self.clock())
         headers = {
-            "Authorization": tc3_authorization(self.secret_id, self.secret_key, payload, self.host, ts, self.service),
+            "Authorization": tc3_authorization(
+                self.secret_id, self.secret_key, payload, self.host, ts, self.service
+            ),
             "Content-Type": "application/json; charset=utf-8",
             "Host": self.host,
             "X-TC-Action": "SendSms",

@@ -160,8 +160,9 @@ def sync(as_of: date, *, store: Store | None = None) -> dict[str, int]:
         return sync_cursor(cur, as_of)
 
 
-def report_done(item_id: int, note: str, *, as_of: date, actor: str | None = None,
-                store: Store | None = None) -> dict[str, Any]:
+def report_done(
+    item_id: int, note: str, *, as_of: date, actor: str | None = None, store: Store | None = None
+) -> dict[str, Any]:
     """The unit says item ``item_id`` is rectified: state ``reported`` (awaiting a later check)."""
     st = store or open_store()
     actor = actor or cli_actor()
@@ -205,8 +206,9 @@ ORDER BY r.unit_id, r.found_on, r.finding_id
 """
 
 
-def list_items(*, unit: str | None = None, state: str | None = None,
-               store: Store | None = None) -> list[dict[str, Any]]:
+def list_items(
+    *, unit: str | None = None, state: str | None = None, store: Store | None = None
+) -> list[dict[str, Any]]:
     """Ledger items (JSON-able) with the names a reader needs."""
     if state is not None and state not in STATES:
         raise InputError(f"unknown state {state!r} / 状态应为 {', '.join(STATES)} 之一")
@@ -253,7 +255,10 @@ def _remark(item: dict[str, Any]) -> str:
     if item["recurrences"]:
         parts.append(f"反复出现{item['recurrences']}次")
     if item["reported_on"]:
-        parts.append(f"{item['reported_on']}单位报告已整改" + (f"：{item['report_note']}" if item["report_note"] else ""))
+        parts.append(
+            f"{item['reported_on']}单位报告已整改"
+            + (f"：{item['report_note']}" if item["report_note"] else "")
+        )
     if item["evidence_url"]:
         parts.append(item["evidence_url"])
     return "；".join(parts)

@@ -89,8 +89,9 @@ def sms_recipients(contacts: list[dict[str, Any]]) -> list[dict[str, str]]:
     return [{"name": c["name"], "mobile": c["mobile"].strip()} for c in chosen]
 
 
-def _message_bodies(kind: str, unit_name: str, items: list[dict[str, Any]], as_of: date,
-                    extra: dict[str, Any]) -> dict[str, Any]:
+def _message_bodies(
+    kind: str, unit_name: str, items: list[dict[str, Any]], as_of: date, extra: dict[str, Any]
+) -> dict[str, Any]:
     due = min(date.fromisoformat(i["due_on"]) for i in items)
     count = len(items)
     if kind == "escalation":
@@ -102,7 +103,9 @@ def _message_bodies(kind: str, unit_name: str, items: list[dict[str, Any]], as_o
         sms_ctx = {"unit": unit_name, "child": extra["children"][0], "n_units": len(extra["children"]),
                    "count": count, "days": extra["days"], "due": short_date(due)}  # fmt: skip
     else:
-        phrase = {"reminder": f"将于{due.isoformat()}到期", "due": "今日到期", "overdue": "已逾期未整改"}[kind]
+        phrase = {"reminder": f"将于{due.isoformat()}到期", "due": "今日到期", "overdue": "已逾期未整改"}[
+            kind
+        ]
         intro = f"贵单位有 {count} 项网站与政务新媒体检查发现的问题需要整改，其中最早的整改期限为 {due.isoformat()}（{KIND_NAMES[kind]}）。"
         subject = f"【整改提醒】{unit_name}：{count}项整改事项{phrase}"
         sms_ctx = {"unit": unit_name, "count": count, "due": short_date(due)}
@@ -122,9 +125,16 @@ def _message_bodies(kind: str, unit_name: str, items: list[dict[str, Any]], as_o
     }
 
 
-def plan_messages(items: list[dict[str, Any]], contacts: dict[str, list[dict[str, Any]]],
-                  units: dict[str, dict[str, Any]], as_of: date, now: datetime, *,
-                  escalate_after: int, webhook: bool) -> tuple[list[dict[str, Any]], list[str]]:
+def plan_messages(
+    items: list[dict[str, Any]],
+    contacts: dict[str, list[dict[str, Any]]],
+    units: dict[str, dict[str, Any]],
+    as_of: date,
+    now: datetime,
+    *,
+    escalate_after: int,
+    webhook: bool,
+) -> tuple[list[dict[str, Any]], list[str]]:
     """The outbox rows for one day: pure, so that the grouping rules are testable without a database."""
     per_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
     escalate: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -252,8 +262,13 @@ def run_reminders(
     for unit in missing:
         log.warning("unit %s has reminders due but no contact with an e-mail or mobile", unit)
     if dry_run:
-        existing = {r["dedup_key"] for r in st.query(
-            "SELECT dedup_key FROM outbox WHERE dedup_key = ANY(%s)", ([m["dedup_key"] for m in messages],))}
+        existing = {
+            r["dedup_key"]
+            for r in st.query(
+                "SELECT dedup_key FROM outbox WHERE dedup_key = ANY(%s)",
+                ([m["dedup_key"] for m in messages],),
+            )
+        }
         for m in messages:
             m["new"] = m["dedup_key"] not in existing
     else:

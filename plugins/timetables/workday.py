@@ -61,7 +61,9 @@ class WorkdayTimetable(Timetable):
 
     @classmethod
     def deserialize(cls, data: dict[str, Any]) -> WorkdayTimetable:
-        return cls(hour=data.get("hour", 8), minute=data.get("minute", 30), tz=data.get("tz", "Asia/Shanghai"))
+        return cls(
+            hour=data.get("hour", 8), minute=data.get("minute", 30), tz=data.get("tz", "Asia/Shanghai")
+        )
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, WorkdayTimetable) and self.serialize() == other.serialize()
@@ -79,7 +81,9 @@ class WorkdayTimetable(Timetable):
 
     def _slot(self, day: date) -> DateTime:
         # Airflow keeps run times in UTC; the local slot is converted once, here.
-        return instance(datetime.combine(day, time(self.hour, self.minute), tzinfo=self._zone)).in_timezone("UTC")
+        return instance(datetime.combine(day, time(self.hour, self.minute), tzinfo=self._zone)).in_timezone(
+            "UTC"
+        )
 
     def next_run_at_or_after(self, moment: datetime) -> DateTime:
         """The first working-day slot at or after ``moment``."""

@@ -132,7 +132,10 @@ def test_smtp_login_with_credentials_from_the_url(queued, monkeypatch):
             return "250 OK"
 
     def authenticator(server, session, envelope, mechanism, auth_data):
-        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (b"zwgk", b"p@ss:1")
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+            b"zwgk",
+            b"p@ss:1",
+        )
         logins.append((mechanism, ok))
         return AuthResult(success=ok)
 

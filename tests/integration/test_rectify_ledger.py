@@ -63,7 +63,12 @@ def test_sync_makes_items_of_veto_and_deduct_findings_only_and_is_idempotent(see
     items = _by_check(list_items(store=store))
     assert set(items) == {"column_overdue", "homepage_stale"}  # the warning is not a ledger item
     col = items["column_overdue"]
-    assert (col["unit_id"], col["found_on"], col["due_on"], col["state"]) == ("gzsl", "2026-11-16", "2026-11-23", "open")
+    assert (col["unit_id"], col["found_on"], col["due_on"], col["state"]) == (
+        "gzsl",
+        "2026-11-16",
+        "2026-11-23",
+        "open",
+    )
     assert col["target"] == "赣州市水利局网站「工作动态」栏目"
     before = store.query("SELECT * FROM rectification_events ORDER BY id")
     again = sync(D0, store=store)
@@ -94,7 +99,10 @@ def test_done_then_verified_by_a_later_check_then_reopened_on_recurrence(seeded,
     reset_settings_cache()
     sync(D0, store=store)
     col = _by_check(list_items(store=store))["column_overdue"]
-    assert main(["rectify", "done", str(col["id"]), "--note", "已更新工作动态栏目", "--as-of", "2026-11-18"]) == 0
+    assert (
+        main(["rectify", "done", str(col["id"]), "--note", "已更新工作动态栏目", "--as-of", "2026-11-18"])
+        == 0
+    )
     item = _by_check(list_items(store=store))["column_overdue"]
     assert item["state"] == "reported" and item["report_note"] == "已更新工作动态栏目"
     last = events(col["id"], store=store)[-1]
@@ -144,7 +152,17 @@ def test_cli_list_text_json_xlsx_and_filters(seeded, capsys, tmp_path):
     assert main(["rectify", "list", "--as-of", "2026-11-24", "--format", "xlsx", "--out", str(out)]) == 0
     ws = load_workbook(out).active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0] == ("序号", "网站/政务新媒体名称", "主要存在问题", "主办单位", "发现日期", "整改期限", "整改日期", "状态", "备注")
+    assert rows[0] == (
+        "序号",
+        "网站/政务新媒体名称",
+        "主要存在问题",
+        "主办单位",
+        "发现日期",
+        "整改期限",
+        "整改日期",
+        "状态",
+        "备注",
+    )
     assert len(rows) == 3 and rows[1][0] == 1 and rows[1][4] == "2026-11-16" and rows[1][5] == "2026-11-23"
     assert main(["rectify", "list", "--unit", "nosuch"]) == 2
 

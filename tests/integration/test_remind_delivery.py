@@ -68,7 +68,9 @@ class SmtpServer:
 
     @property
     def mails(self) -> list:
-        return [(e.rcpt_tos, message_from_bytes(e.content, policy=policy.default)) for e in self.sink.messages]
+        return [
+            (e.rcpt_tos, message_from_bytes(e.content, policy=policy.default)) for e in self.sink.messages
+        ]
 
 
 class HttpSink:
@@ -170,7 +172,10 @@ def test_reminder_run_six_working_days_later_delivers_mail_and_sms_once(inspecte
         # SMS: one per unit to its primary contact's own mobile, with the outbox id as idempotency key.
         by_mobile = {p["json"]["mobile"]: p for p in gateway.posts}
         assert set(by_mobile) == {"13800000000", "13900000001"} and len(gateway.posts) == 2
-        ids = {r["unit_id"]: str(r["id"]) for r in store.query("SELECT id, unit_id FROM outbox WHERE channel = 'sms'")}
+        ids = {
+            r["unit_id"]: str(r["id"])
+            for r in store.query("SELECT id, unit_id FROM outbox WHERE channel = 'sms'")
+        }
         assert by_mobile["13800000000"]["json"]["id"] == ids["gzsl"]
         assert by_mobile["13800000000"]["content_type"].startswith("application/json")
         text = by_mobile["13800000000"]["json"]["text"]
@@ -184,7 +189,10 @@ def test_reminder_run_six_working_days_later_delivers_mail_and_sms_once(inspecte
             _assert_clean(p["json"]["text"])
             assert p["json"]["mobile"] not in p["json"]["text"]
         rows = store.query("SELECT status, attempts, provider_answer, sent_at FROM outbox")
-        assert all(r["status"] == "sent" and r["attempts"] == 1 and r["provider_answer"] and r["sent_at"] for r in rows)
+        assert all(
+            r["status"] == "sent" and r["attempts"] == 1 and r["provider_answer"] and r["sent_at"]
+            for r in rows
+        )
         assert store.query("SELECT count(*) AS n FROM outbox_attempts WHERE ok")[0]["n"] == 4
 
         # The same day again: nothing queued, nothing delivered.
@@ -202,7 +210,9 @@ def test_smtp_down_messages_wait_and_are_delivered_exactly_once_later(inspected,
         run_reminders(AS_OF, now=AT, store=store)
         first = flush(now=AT, store=store)
         assert (first["sent"], first["retry"]) == (2, 2)  # the SMS went, the mails wait
-        waiting = store.query("SELECT status, attempts, last_error, not_before FROM outbox WHERE channel = 'email'")
+        waiting = store.query(
+            "SELECT status, attempts, last_error, not_before FROM outbox WHERE channel = 'email'"
+        )
         assert all(r["status"] == "pending" and r["attempts"] == 1 for r in waiting)
         assert all("Connection" in r["last_error"] or "refused" in r["last_error"].lower() for r in waiting)
         assert all(r["not_before"] == AT + timedelta(minutes=1) for r in waiting)  # backoff
@@ -242,7 +252,9 @@ def test_sms_in_quiet_hours_waits_for_the_morning(inspected, monkeypatch):
         _configure(monkeypatch, smtp_url=f"smtp://127.0.0.1:{smtp.port}", sms_url=f"{gateway.url}/sms")
         run_reminders(AS_OF, now=evening, store=store)
         nb = {r["not_before"] for r in store.query("SELECT not_before FROM outbox WHERE channel = 'sms'")}
-        assert nb == {datetime.combine(AS_OF + timedelta(days=1), datetime.min.time(), tzinfo=TZ).replace(hour=8)}
+        assert nb == {
+            datetime.combine(AS_OF + timedelta(days=1), datetime.min.time(), tzinfo=TZ).replace(hour=8)
+        }
         res = flush(now=evening + timedelta(minutes=5), store=store)
         assert res["sent"] == 2 and len(gateway.posts) == 0  # mail goes at night, SMS does not
         assert flush(now=evening + timedelta(hours=3), store=store)["sent"] == 0  # 01:05
@@ -258,12 +270,16 @@ def test_gateway_errors_are_retried_with_backoff_and_recorded(inspected, monkeyp
         run_reminders(AS_OF, now=AT, store=store)
         assert flush(now=AT, store=store)["retry"] == 2
         assert flush(now=AT + timedelta(minutes=1), store=store)["retry"] == 2  # second attempt, 2 min next
-        rows = store.query("SELECT attempts, not_before, last_error, provider_answer FROM outbox WHERE channel = 'sms'")
+        rows = store.query(
+            "SELECT attempts, not_before, last_error, provider_answer FROM outbox WHERE channel = 'sms'"
+        )
         assert all(r["attempts"] == 2 and r["not_before"] == AT + timedelta(minutes=3) for r in rows)
         assert all("503" in r["last_error"] and "503" in r["provider_answer"] for r in rows)
         gateway.status = 200
         assert flush(now=AT + timedelta(minutes=3), store=store)["sent"] == 2
-        assert [p["json"]["mobile"] for p in gateway.posts].count("13800000000") == 3  # 2 refused + 1 delivered
+        assert [p["json"]["mobile"] for p in gateway.posts].count(
+            "13800000000"
+        ) == 3  # 2 refused + 1 delivered
 
 
 def test_two_concurrent_flushes_never_send_a_message_twice(inspected, monkeypatch, db_url):
@@ -300,7 +316,9 @@ def test_escalation_to_the_parent_after_three_working_days_overdue(inspected, mo
     _configure(monkeypatch, smtp_url=None, sms_url=None)
     due = add_workdays(D0, 5)
     assert run_reminders(add_workdays(due, 2), now=AT, store=store)["messages"][0]["kind"] == "overdue"
-    assert not any(m["kind"] == "escalation" for m in run_reminders(add_workdays(due, 2), store=store)["messages"])
+    assert not any(
+        m["kind"] == "escalation" for m in run_reminders(add_workdays(due, 2), store=store)["messages"]
+    )
     res = run_reminders(add_workdays(due, 3), store=store)
     esc = [m for m in res["messages"] if m["kind"] == "escalation"]
     assert {(m["unit_id"], m["channel"]) for m in esc} == {("gzszfb", "email"), ("gzszfb", "sms")}
@@ -341,7 +359,9 @@ def test_chat_robot_through_apprise_json_to_loopback(inspected, monkeypatch):
 
 
 @pytest.mark.parametrize(("as_of", "n"), [(AS_OF, 2), (date(2030, 3, 12), 3)])  # 2030: + the escalation
-def test_cli_remind_then_flush_delivers_whatever_the_wall_clock_says(inspected, monkeypatch, capsys, as_of, n):
+def test_cli_remind_then_flush_delivers_whatever_the_wall_clock_says(
+    inspected, monkeypatch, capsys, as_of, n
+):
     """``govwatch remind --as-of D`` runs as the 08:30 run of D (never in the quiet hours, whatever the
     time of day the command is typed); a D still to come is deliverable at once."""
     with SmtpServer() as smtp, HttpSink() as gateway:

@@ -31,11 +31,17 @@ def test_item_kind_before_national_day():
 
 
 def test_sms_quiet_hours():
-    assert sms_not_before(datetime(2026, 11, 23, 8, 30, tzinfo=TZ)) == datetime(2026, 11, 23, 8, 30, tzinfo=TZ)
+    assert sms_not_before(datetime(2026, 11, 23, 8, 30, tzinfo=TZ)) == datetime(
+        2026, 11, 23, 8, 30, tzinfo=TZ
+    )
     assert sms_not_before(datetime(2026, 11, 23, 21, 0, tzinfo=TZ)) == datetime(2026, 11, 24, 8, 0, tzinfo=TZ)
-    assert sms_not_before(datetime(2026, 11, 23, 23, 59, tzinfo=TZ)) == datetime(2026, 11, 24, 8, 0, tzinfo=TZ)
+    assert sms_not_before(datetime(2026, 11, 23, 23, 59, tzinfo=TZ)) == datetime(
+        2026, 11, 24, 8, 0, tzinfo=TZ
+    )
     assert sms_not_before(datetime(2026, 11, 23, 7, 59, tzinfo=TZ)) == datetime(2026, 11, 23, 8, 0, tzinfo=TZ)
-    assert sms_not_before(datetime(2026, 11, 23, 20, 59, tzinfo=TZ)) == datetime(2026, 11, 23, 20, 59, tzinfo=TZ)
+    assert sms_not_before(datetime(2026, 11, 23, 20, 59, tzinfo=TZ)) == datetime(
+        2026, 11, 23, 20, 59, tzinfo=TZ
+    )
 
 
 CONTACTS = [

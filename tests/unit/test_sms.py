@@ -119,7 +119,9 @@ def test_aliyun_refusal_is_not_delivered():
     client = sms.AliyunSmsClient("k", "s", "dysmsapi.aliyuncs.com", "签名", "SMS_1", transport=transport)
     res = client.send(MSG)
     assert not res.ok and res.permanent
-    throttled = httpx.MockTransport(lambda r: httpx.Response(200, json={"Code": "isv.BUSINESS_LIMIT_CONTROL"}))
+    throttled = httpx.MockTransport(
+        lambda r: httpx.Response(200, json={"Code": "isv.BUSINESS_LIMIT_CONTROL"})
+    )
     res = sms.AliyunSmsClient("k", "s", "h", "签名", "SMS_1", transport=throttled).send(MSG)
     assert not res.ok and not res.permanent
 
@@ -147,7 +149,9 @@ def test_tencent_send_sms_request_is_signed_and_carries_session_context():
     assert req.headers["X-TC-Region"] == "ap-guangzhou" and req.headers["X-TC-Timestamp"] == "1764000000"
     body = json.loads(req.content)
     assert body["PhoneNumberSet"] == ["+8613800000000"] and body["SessionContext"] == "42"
-    assert body["TemplateParamSet"] == ["赣州市水利局", "2", "11月20日"] and body["SmsSdkAppId"] == "1400006666"
+    assert (
+        body["TemplateParamSet"] == ["赣州市水利局", "2", "11月20日"] and body["SmsSdkAppId"] == "1400006666"
+    )
     # Recompute the TC3 signature from what was actually sent.
     canonical = (
         f"POST\n/\n\ncontent-type:{req.headers['Content-Type']}\nhost:sms.tencentcloudapi.com\n\n"
@@ -172,7 +176,9 @@ def test_tencent_error_answers_are_failures():
     assert not res.ok and res.permanent
     partial = httpx.MockTransport(lambda r: httpx.Response(200, json={"Response": {"SendStatusSet": [
         {"Code": "LimitExceeded.PhoneNumberDailyLimit", "Message": "limit"}], "RequestId": "y"}}))  # fmt: skip
-    res = sms.TencentSmsClient("i", "k", "sms.tencentcloudapi.com", "1", "s", "2", transport=partial).send(MSG)
+    res = sms.TencentSmsClient("i", "k", "sms.tencentcloudapi.com", "1", "s", "2", transport=partial).send(
+        MSG
+    )
     assert not res.ok and not res.permanent
 
 

@@ -63,8 +63,14 @@ def test_first_run_from_start_date_and_latest_bound():
     assert info.data_interval == DataInterval.exact(info.run_after)  # logical date = the reminder day
     # an end_date before the next working day ends the schedule
     end = pendulum.datetime(2026, 11, 22, 23, 0, tz="Asia/Shanghai")
-    assert tt.next_dagrun_info(last_automated_data_interval=None, restriction=TimeRestriction(start, end, True)) is None
-    assert tt.next_dagrun_info(last_automated_data_interval=None, restriction=TimeRestriction(None, None, True)) is None
+    assert (
+        tt.next_dagrun_info(last_automated_data_interval=None, restriction=TimeRestriction(start, end, True))
+        is None
+    )
+    assert (
+        tt.next_dagrun_info(last_automated_data_interval=None, restriction=TimeRestriction(None, None, True))
+        is None
+    )
 
 
 def test_exactly_at_slot_is_included_and_after_slot_moves_on():
