@@ -281,6 +281,8 @@ def run_column_check(
             scope_name += "-noacc"
         elif accounts is False:
             scope_name = "sites-only"
+        if run_kind != "columns":
+            scope_name = "column-check:" + scope_name  # keep apart from the calling run's own row
         run_id = start_run(st, run_kind, as_of, scope_name)
         try:
             out = asyncio.run(_collect(sites, accs, as_of, rules, settings, run_kind))

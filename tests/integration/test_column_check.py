@@ -124,7 +124,11 @@ def province(srv: LoopbackServer) -> tuple[Registry, dict[str, Route]]:
         {"type": "view", "name": "政务公开", "url": u("/wx/gk")},
         {"name": "互动", "sub_button": {"list": [{"type": "view", "name": "我要留言", "url": u("/wx/ly")}]}},
     ]}}  # fmt: skip
-    menu_broken = {"button": [{"name": "服务", "sub_button": [{"type": "view", "name": "在线咨询", "url": u("/wx/gone")}]}]}
+    menu_broken = {
+        "button": [
+            {"name": "服务", "sub_button": [{"type": "view", "name": "在线咨询", "url": u("/wx/gone")}]}
+        ]
+    }
     menu_click = {"button": [{"type": "click", "name": "互动", "key": "HD"}]}
     r.update({
         "/feed/fresh.xml": Route(200, rss, content_type="application/rss+xml"),
@@ -191,16 +195,23 @@ def test_column_check_finds_exactly_the_planted_problems(store, served):
     stats = run_column_check(AS_OF, store=store)
     assert found(store) == EXPECTED
     assert stats["sites"] == 6 and stats["accounts"] == 4 and stats["accounts_unchecked"] == ["dy-gone"]
-    rows = {f["target_id"]: f for f in list_findings(store) if f["check"] in ("column_overdue", "homepage_stale")}
+    rows = {
+        f["target_id"]: f for f in list_findings(store) if f["check"] in ("column_overdue", "homepage_stale")
+    }
     assert rows["3607000002/gzdt"]["evidence"] == "最新信息 2026-10-20，超过 14 天未更新（已 30 天）"
     assert rows["3607000002"]["severity"] == "veto" and rows["3607000002/gzdt"]["points"] == 1.0
     assert rows["3607000006/rsxx"]["evidence"] == "栏目信息无可见发布日期，视为未更新"
     # every fetch is an observation; items carry dates for the publication counts
     n_obs = store.query("SELECT count(*) AS n FROM observations WHERE run_kind = 'columns'")[0]["n"]
     assert n_obs >= 6 + 22 + 4 + 3
-    counts = {(r["target_id"], r["month"]): r["n"] for r in monthly_item_counts(store, date(2026, 11, 1), date(2026, 11, 30))}
+    counts = {
+        (r["target_id"], r["month"]): r["n"]
+        for r in monthly_item_counts(store, date(2026, 11, 1), date(2026, 11, 30))
+    }
     assert counts[("3607000001/gzdt", "2026-11")] == 3
-    posts = store.query("SELECT count(*) AS n FROM items WHERE target_type = 'account' AND target_id = 'wx-fresh'")
+    posts = store.query(
+        "SELECT count(*) AS n FROM items WHERE target_type = 'account' AND target_id = 'wx-fresh'"
+    )
     assert posts[0]["n"] == 3
 
 
@@ -213,7 +224,9 @@ def test_rerun_same_day_changes_nothing_and_fix_is_rectified(store, served):
     served.routes["/3607000002/"] = Route(200, listing(titles("B首页新", ["2026-11-22"])))
     later = date(2026, 11, 23)
     run_column_check(later, ["3607000002"], store=store)
-    row = next(f for f in list_findings(store) if f["check"] == "homepage_stale" and f["target_id"] == "3607000002")
+    row = next(
+        f for f in list_findings(store) if f["check"] == "homepage_stale" and f["target_id"] == "3607000002"
+    )
     assert row["status"] == "rectified" and row["rectified_on"] == later.isoformat()
     # the site-only run did not touch other sites' findings
     other = next(f for f in list_findings(store) if f["target_id"] == "3607000003")
@@ -255,3 +268,27 @@ def test_balance_scales_to_15000_sites():
     loads = [sum(1 + (int(s) - 3600000000) * 7919 % 40 for s in sh) for sh in shards]
     assert len(shards) == 64 and sum(len(s) for s in shards) == 15000
     assert max(loads) - min(loads) <= 40
+
+
+def test_account_check_alone_leaves_site_findings_alone(store, served):
+    from govwatch.checks.column_run import run_account_check
+
+    run_column_check(AS_OF, store=store)
+    before = {(f["check"], f["target_id"]): f["status"] for f in list_findings(store)}
+    # The stale account starts posting again; an account-only run on a later date rectifies its freshness
+    # findings and leaves every site finding as it was.
+    served.routes["/feed/stale.xml"] = Route(200, json.dumps({"items": [
+        {"title": "新", "date_published": "2026-11-16T10:00:00+08:00"},
+        {"title": "新2", "date_published": "2026-11-17T10:00:00+08:00"},
+        {"title": "新3", "date_published": "2026-11-18T10:00:00+08:00"},
+    ]}), content_type="application/feed+json")  # fmt: skip
+    later = date(2026, 11, 24)
+    stats = run_account_check(later, store=store)
+    assert stats["sites"] == 0 and stats["accounts"] == 4
+    after = {(f["check"], f["target_id"]): f["status"] for f in list_findings(store)}
+    assert after[("media_stale", "wx-stale")] == "rectified"
+    assert after[("media_infrequent", "wx-stale")] == "rectified"  # week 11-16 … 11-22 had three posts
+    assert after[("media_no_interaction", "wx-stale")] == "open"
+    assert {k: v for k, v in after.items() if not k[0].startswith("media_")} == {
+        k: v for k, v in before.items() if not k[0].startswith("media_")
+    }
