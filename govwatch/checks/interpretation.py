@@ -22,6 +22,7 @@ from govwatch.workdays import workdays_between
 _QUOTED = re.compile(r"《([^《》]{4,120})》")
 # Labels of a link to "the document itself" (not 政策文件, which is usually the policy column in the menu).
 _ORIGINAL = re.compile(r"原文|全文|文件链接|查看文件|文件下载")
+_DOC_LABEL = re.compile(r"(?:相关|政策|对应|所涉|解读)?(?:文件|原文)(?:链接|全文)?\s*[:：]?\s*$")
 _INTERP_WORDS = re.compile(
     r"(?:的)?(?:政策)?(?:图文|文字|视频|动漫|一图读懂|一图看懂|权威|专家)?(?:解读|问答|答记者问)"
 )
@@ -78,8 +79,8 @@ def _matches(name: str, title: str) -> bool:
 
 
 def find_document(interp: Item, interp_links: Sequence[Link], policy_items: Iterable[Item]) -> Item | None:
-    """The policy document of ``interp``: a link on its page naming the document, else a 原文 link, else a
-    policy-column item with a matching title."""
+    """The policy document of ``interp``: a link on its page naming the document, else a link to a
+    policy-column item, else a 原文 link, else a policy-column item with a matching title (not linked)."""
     names = document_names(interp.title)
     interp_squashed = squash(interp.url)
     candidates = [link for link in interp_links if link.url.rstrip("/") != interp.url.rstrip("/")]
@@ -88,6 +89,15 @@ def find_document(interp: Item, interp_links: Sequence[Link], policy_items: Iter
     for link in candidates:
         label = link.text or link.title
         if names and any(_matches(n, label) for n in names):
+            return by_url.get(link.url) or Item(clean_text(label), link.url)
+    for link in candidates:
+        # A link to an item of the site's policy column, whatever its label says.
+        if link.url in by_url and not link.in_nav:
+            return by_url[link.url]
+    for link in candidates:
+        # “相关文件：<a>…</a>” / “政策原文：<a>…</a>”: the label before the link names it.
+        if not link.in_nav and _DOC_LABEL.search(link.before) and squash(link.url) != interp_squashed:
+            label = link.text or link.title
             return by_url.get(link.url) or Item(clean_text(label), link.url)
     for link in candidates:
         label = link.text or link.title

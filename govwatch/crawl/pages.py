@@ -27,6 +27,8 @@ class Link:
     page_url: str
     href: str = ""
     in_nav: bool = False
+    #: the text just before the anchor in its parent (a label such as “相关文件：”)
+    before: str = ""
 
 
 def parse_html(html: str) -> etree._Element | None:
@@ -108,9 +110,22 @@ def extract_links(html: str | etree._Element | None, page_url: str) -> list[Link
                 page_url=page_url,
                 href=(href or "")[:500],
                 in_nav=_in_nav(el),
+                before=_text_before(el),
             )
         )
     return out
+
+
+def _text_before(el: etree._Element) -> str:
+    prev = el.getprevious()
+    if prev is not None:
+        text = prev.tail or ""
+        if not text.strip() and isinstance(prev.tag, str):  # comments and PIs have no text content
+            text = prev.text_content() + text
+    else:
+        parent = el.getparent()
+        text = (parent.text or "") if parent is not None else ""
+    return clean_text(text)[-16:]
 
 
 def page_title(doc: etree._Element | None) -> str:

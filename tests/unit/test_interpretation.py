@@ -41,6 +41,15 @@ def test_find_document_from_links_or_policy_items():
     got = find_document(interp, [], items)
     assert got == items[0]
     assert find_document(Item("《完全无关的文件名称》解读", "http://s/jd/2"), [], items) is None
+    # A title without the document's name: the link to a policy-column item is the document.
+    plain = Item("一图读懂：我县出台稳经济十条措施", "http://s/jd/3")
+    links = extract_links('<p>相关文件：<a href="/zc/8.html">点击查看</a></p>', plain.url)
+    assert find_document(plain, links, items) == items[1]
+    assert find_document(plain, [], items) is None
+    other = Item("一图读懂：我县出台稳经济十条措施", "http://s/jd/3")
+    links = extract_links('<p>相关文件：<a href="http://other.gov.cn/zc/1.html">点击查看</a></p>', other.url)
+    assert links[0].before == "相关文件："
+    assert find_document(other, links, []) == Item("点击查看", "http://other.gov.cn/zc/1.html")
 
 
 def test_findings():
