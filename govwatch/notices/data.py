@@ -525,9 +525,11 @@ def unit_data(store: Store, period: str, unit_id: str, rules: Rules, cfg: dict[s
             "due_date": due, "state": LEDGER_STATES.get(r.get("ledger_state") or "open", "整改中"),
             "recurring": bool(r["recurrences"]),
         })  # fmt: skip
-    dues = sorted({it["due_date"] for it in items})
-    due_text = cn_date(dues[0]) if len(dues) == 1 else "附件所列整改期限"
     doc_date = document_date(period, cfg)
+    # Units report within the working days the rules give, counted from the notice (seed 001: “于通报下发之日
+    # 起5个工作日内”); items whose own deadline has passed by then are called overdue.
+    due_text = cn_date(add_workdays(doc_date, due_days))
+    overdue = sum(1 for it in items if it["due_date"] < doc_date)
     return {
         "period": per.as_dict(),
         "cfg": cfg,
@@ -539,6 +541,7 @@ def unit_data(store: Store, period: str, unit_id: str, rules: Rules, cfg: dict[s
         "count": len(items),
         "due": due_text,
         "veto_count": sum(1 for it in items if it["severity"] == "单项否决"),
+        "overdue_count": overdue,
         "contacts": cfg.get("contacts") or [],
         "title": cfg["unit"]["title"].format(year=per.year, month=per.month),
         "body": cfg["unit"]["body"].format(month=per.month, office=cfg["office"], count=len(items)),

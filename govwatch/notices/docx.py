@@ -26,9 +26,9 @@ from datetime import datetime
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -168,7 +168,24 @@ def _border_bottom(par: object, color: str = "C00000", size: int = 18) -> None:
     for k, v in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "1"), ("w:color", color)):
         bottom.set(qn(k), v)
     bdr.append(bottom)
-    ppr.append(bdr)
+    # Schema order: pBdr comes before shd, tabs, spacing, ind, jc.
+    ppr.insert_element_before(bdr, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+                              "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+                              "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                              "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+                              "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+                              "w:rPr", "w:sectPr", "w:pPrChange")  # fmt: skip
+
+
+def _no_grid(par: object) -> None:
+    """Table text keeps its own line spacing instead of snapping to the page's 28.95 pt line grid."""
+    ppr = par._p.get_or_add_pPr()  # type: ignore[attr-defined]
+    el = OxmlElement("w:snapToGrid")
+    el.set(qn("w:val"), "0")
+    ppr.insert_element_before(el, "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+                              "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                              "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+                              "w:sectPr", "w:pPrChange")  # fmt: skip
 
 
 def _repeat_header(row: object) -> None:
@@ -191,7 +208,8 @@ def _table_borders(table: object) -> None:
         for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "0"), ("w:color", "000000")):
             el.set(qn(k), v)
         borders.append(el)
-    tblpr.append(borders)
+    tblpr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+                                "w:tblDescription")  # fmt: skip
 
 
 # ----------------------------------------------------------------------------------------------- writer
@@ -205,6 +223,8 @@ class Writer:
         self.images = images or {}
         self._table: list[list[str]] = []
         self._table_head = 0
+        self._break_next = False
+        self.text_width: float = TEXT_WIDTH_MM
         self._setup()
 
     def _setup(self) -> None:
@@ -215,14 +235,12 @@ class Writer:
         sec.top_margin, sec.bottom_margin = Mm(37), Mm(35)
         sec.left_margin, sec.right_margin = Mm(28), Mm(26)
         sec.header_distance, sec.footer_distance = Mm(15), Mm(24)
-        # The standard's grid: 22 lines of 28 characters.
-        sectpr = sec._sectPr
-        grid = sectpr.find(qn("w:docGrid"))
-        if grid is None:
-            grid = OxmlElement("w:docGrid")
-            sectpr.append(grid)
-        grid.set(qn("w:type"), "lines")
-        grid.set(qn("w:linePitch"), str(round(LINE_PT * 20)))
+        # 22 lines a page come from the exact 28.95 pt line spacing; no document grid, which LibreOffice would
+        # also snap table rows and titles to.
+        grid = sec._sectPr.find(qn("w:docGrid"))
+        if grid is not None:
+            grid.set(qn("w:type"), "default")
+            grid.attrib.pop(qn("w:linePitch"), None)
         normal = doc.styles["Normal"]
         _fonts(normal, FANGSONG, BODY_PT)
         normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -237,6 +255,10 @@ class Writer:
     # ---- paragraphs
     def _par(self, align: WD_ALIGN_PARAGRAPH | None = None, line: float = LINE_PT) -> object:
         par = self.doc.add_paragraph()
+        if self._break_next:
+            # A property of the paragraph, not a break character: LibreOffice otherwise may leave a blank page.
+            par.paragraph_format.page_break_before = True
+            self._break_next = False
         if align is not None:
             par.alignment = align
         _spacing(par, line)
@@ -325,7 +347,6 @@ class Writer:
     def signature(self, office: str, day: str) -> None:
         """发文机关署名 centred over the 成文日期, which stands four characters from the right edge."""
         self.blank()
-        self.blank()
         right = 4 + max(0.0, (_width(day) - _width(office)) / 2)
         par = self._par(WD_ALIGN_PARAGRAPH.RIGHT)
         par.paragraph_format.right_indent = Pt(right * BODY_PT)
@@ -344,9 +365,31 @@ class Writer:
         self._run(par, text)
 
     def pagebreak(self) -> None:
-        par = self.doc.add_paragraph()
-        _spacing(par)
-        par.add_run().add_break(WD_BREAK.PAGE)
+        self._break_next = True
+
+    def landscape(self) -> None:
+        """Start a landscape section (wide attachment tables), margins turned with the page."""
+        self._section(landscape=True)
+
+    def portrait(self) -> None:
+        self._section(landscape=False)
+
+    def _section(self, *, landscape: bool) -> None:
+        sec = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        self._break_next = False
+        if landscape:
+            sec.orientation = WD_ORIENT.LANDSCAPE
+            sec.page_width, sec.page_height = Mm(297), Mm(210)
+            sec.top_margin, sec.bottom_margin = Mm(28), Mm(26)
+            sec.left_margin, sec.right_margin = Mm(37), Mm(35)
+            self.text_width = 297 - 37 - 35
+        else:
+            sec.orientation = WD_ORIENT.PORTRAIT
+            sec.page_width, sec.page_height = Mm(210), Mm(297)
+            sec.top_margin, sec.bottom_margin = Mm(37), Mm(35)
+            sec.left_margin, sec.right_margin = Mm(28), Mm(26)
+            self.text_width = TEXT_WIDTH_MM
+        sec.footer_distance = Mm(18 if landscape else 24)
 
     def attach_label(self, text: str) -> None:
         par = self._par(WD_ALIGN_PARAGRAPH.LEFT)
@@ -368,7 +411,7 @@ class Writer:
             return
         par = self._par(WD_ALIGN_PARAGRAPH.CENTER, line=LINE_PT)
         par.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        par.add_run().add_picture(io.BytesIO(png), width=Mm(140))  # type: ignore[attr-defined]
+        par.add_run().add_picture(io.BytesIO(png), width=Mm(125))  # type: ignore[attr-defined]
         if caption:
             self.caption(caption)
 
@@ -387,7 +430,7 @@ class Writer:
         ncols = max(len(r) for r in rows)
         rows = [r + [""] * (ncols - len(r)) for r in rows]
         size = 12.0 if ncols <= 7 else 10.5
-        widths = _column_widths(rows, size)
+        widths = _column_widths(rows, size, self.text_width)
         table = self.doc.add_table(rows=len(rows), cols=ncols)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
@@ -403,16 +446,27 @@ class Writer:
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
                 par = cell.paragraphs[0]
                 _spacing(par, size * 1.5)
+                _no_grid(par)
                 short = _width(text) <= 6 or ci == 0
                 par.alignment = WD_ALIGN_PARAGRAPH.CENTER if ri == 0 or short else WD_ALIGN_PARAGRAPH.LEFT
                 if ri == 0:
                     self._run(par, text, HEITI, size)
                 else:
                     self._run(par, text, FANGSONG, size)
-        # Word wants the grid too, or it redistributes the widths.
+        # Word and LibreOffice want the grid, the table width and a fixed layout, or they redistribute the
+        # widths after the content.
         grid = table._tbl.tblGrid
         for ci, gc in enumerate(grid.findall(qn("w:gridCol"))):
             gc.set(qn("w:w"), str(int(Mm(widths[ci]).twips)))
+        tblpr = table._tbl.tblPr
+        tblw = tblpr.find(qn("w:tblW"))
+        if tblw is None:
+            tblw = OxmlElement("w:tblW")
+            tblpr.insert_element_before(tblw, "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
+                                        "w:tblLayout", "w:tblCellMar", "w:tblLook")  # fmt: skip
+        tblw.set(qn("w:type"), "dxa")
+        tblw.set(qn("w:w"), str(sum(int(Mm(w).twips) for w in widths)))
+        tblpr.get_or_add_tblLayout().set(qn("w:type"), "fixed")
         self.blank()
 
     # ---- output
@@ -431,19 +485,32 @@ class Writer:
         return path
 
 
-def _column_widths(rows: list[list[str]], size: float) -> list[float]:
-    """Column widths in mm after the longest cell of each column, filling the 156 mm text width."""
-    char_mm = size * 0.3528
+def _column_widths(rows: list[list[str]], size: float, text_width: float = TEXT_WIDTH_MM) -> list[float]:
+    """Column widths in mm filling the 156 mm text width: short columns (序号, dates, counts, codes) get
+    what their longest cell needs on one line; the rest share the remaining width after their content."""
+    char_mm = size * 0.3528 * 1.12
+    pad = 4.2  # the cells' default left + right margins, and a little air
     ncols = len(rows[0])
-    need = []
+    fixed: dict[int, float] = {}
+    flex: dict[int, float] = {}
     for ci in range(ncols):
-        longest = max(_width(r[ci]) for r in rows)
+        cells = [_width(r[ci]) for r in rows[1:]] or [0.0]
+        longest, mean = max(cells), sum(cells) / len(cells)
         head = _width(rows[0][ci])
-        # Headers may wrap onto two lines; data may wrap after ~14 characters.
-        want = max(min(longest, 14.0), min(head, 4.0), 2.0) * char_mm + 3.0
-        need.append(want)
-    scale = TEXT_WIDTH_MM / sum(need)
-    return [round(w * scale, 1) for w in need]
+        if longest <= 6:
+            # Headers may wrap onto several lines when a table has many columns; data should not.
+            fixed[ci] = max(longest, min(head, 4.0 if ncols <= 8 else 2.0), 1.0) * char_mm + pad
+        else:
+            # A column of mostly short notes with one long one should not take the page.
+            flex[ci] = max(min(0.5 * longest + 0.5 * mean, 16.0), min(head, 6.0))
+    room = text_width - sum(fixed.values())
+    if not flex or room < 12 * len(flex):
+        # Too many short columns for the page: scale everything down proportionally.
+        need = {ci: fixed.get(ci, flex.get(ci, 4.0) * char_mm + pad) for ci in range(ncols)}
+        total = sum(need.values())
+        return [round(need[ci] * text_width / total, 1) for ci in range(ncols)]
+    weight = sum(flex.values())
+    return [round(fixed[ci] if ci in fixed else room * flex[ci] / weight, 1) for ci in range(ncols)]
 
 
 def _normalise_zip(data: bytes) -> bytes:
