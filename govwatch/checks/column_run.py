@@ -76,6 +76,8 @@ def _page(r: FetchResult, as_of: date) -> PageObs:
     page = PageObs(url=r.url, ok=r.ok, status=r.status, error=r.error)
     if r.ok:
         page.listing = extract_listing(r.body, url=r.final_url, as_of=as_of, content_type=r.content_type)
+        if page.listing.not_found:
+            page.ok, page.error = False, "soft-404"
     return page
 
 

@@ -36,6 +36,7 @@ _ERRORS = {
     "blocked-private": "内网地址，未访问",
     "protocol": "服务器应答异常",
     "bad-url": "地址无效",
+    "soft-404": "页面不存在",
 }
 
 

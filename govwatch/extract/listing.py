@@ -63,6 +63,11 @@ PUBDATE_KEYS = (
 )
 TITLE_LABEL = re.compile(r"^(?:文章标题|标题|题目)\s*[:：]\s*")
 NOTHING_LISTED = "未列出任何信息"
+HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+NOT_FOUND_RE = re.compile(
+    r"(?<!\d)404(?!\d)|页面不存在|网页不存在|页面未找到|找不到(?:该|此|您要访问的)?页面|页面已(?:被)?删除|访问的页面不存在"
+    r"|Not Found|无法找到该页"
+)
 MIN_TITLE = 4  # shortest text of a link that may be an item title
 MIN_UNDATED_TITLE = 8  # undated link lists count as items only with titles this long (on average)
 
@@ -87,6 +92,7 @@ class ListingResult:
     blank_reason: str | None = None
     meta_date: date | None = None
     future_count: int = 0
+    not_found: bool = False  # an error page answered with 200 (soft 404)
     meta: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -274,7 +280,13 @@ def extract_listing(
         res.newest_date = res.meta_date
         res.dated_count = max(res.dated_count, 1)
         res.item_count = max(res.item_count, 1)
-    visible = text_of(body)
+    visible = _shown_text(body)
+    title = norm_text(root.findtext(".//title"))
+    if res.dated_count == 0 and (
+        NOT_FOUND_RE.search(title) or (len(visible) < 600 and NOT_FOUND_RE.search(visible))
+    ):
+        # A "soft 404": the server answers 200 with an error page instead of the column.
+        res.not_found = True
     blank_hit = BLANK_RE.search(visible)
     if res.dated_count == 0 and blank_hit:
         res.blank, res.blank_reason = True, blank_hit.group(0)
@@ -369,6 +381,27 @@ def _undated_rows(
             continue
         out.extend(_item(a, titles[a], None, base) for a in by_row.values())
     return out
+
+
+def _shown_text(body: etree._Element) -> str:
+    """The page text without elements hidden by an inline style (empty-list templates such as
+    ``<div class="empty" style="display:none">暂无数据</div>`` beside a list)."""
+    hidden = [el for el in body.iter() if isinstance(el.tag, str) and HIDDEN_RE.search(el.get("style") or "")]
+    if not hidden:
+        return text_of(body)
+    skip: set[etree._Element] = set()
+    for el in hidden:
+        skip.update(el.iter())
+    parts: list[str] = []
+    for el in body.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el not in skip and el.text:
+            parts.append(el.text)
+        parent = el.getparent()
+        if el.tail and (parent is None or parent not in skip):
+            parts.append(el.tail)
+    return norm_text(" ".join(parts))
 
 
 def _article_like(body: etree._Element, visible: str) -> bool:

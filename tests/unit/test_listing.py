@@ -188,6 +188,9 @@ CASES = [
     ("script-date", "<ul><li><a href='/nn1'>关于开展冬季安全大检查的通知</a><span><script>document.write('2026-11-16'.substr(0))"
      "</script></span></li><li><a href='/nn2'>关于开展消防演练的通知</a><span><script>document.write(\"2026-10-16\")"
      "</script></span></li></ul>", A, date(2026, 11, 16), 2, False),
+    # 49 an empty-list template hidden beside an undated list does not make the column blank
+    ("hidden-empty", "<div class='empty' style='display: none'>暂无数据</div><ul><li><a href='/oo1'>关于开展第一季度安全检查的通知</a></li>"
+     "<li><a href='/oo2'>关于开展第二季度安全检查的通知</a></li></ul>", A, None, 0, False),
 ]  # fmt: skip
 
 
@@ -227,3 +230,10 @@ def test_gbk_bytes():
     res = extract_listing(html, url="http://x.gov.cn/", as_of=A)
     assert res.newest_date == date(2026, 11, 18)
     assert res.items[0].title == "市政府召开第十二次常务会议"
+
+
+def test_soft_404_page():
+    html = ("<html><head><title>404 页面不存在</title></head><body><h1>抱歉，您访问的页面不存在或已被删除！</h1>"
+            "<a href='/'>返回首页</a></body></html>")  # fmt: skip
+    assert extract_listing(html, url="http://x.gov.cn/c/", as_of=A).not_found
+    assert not extract_listing(page(CASES[0][1]), url="http://x.gov.cn/c/", as_of=A).not_found
