@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from govwatch.checks.channels import channel_entries, channel_findings, nav_pages
 from govwatch.checks.interpretation import (
@@ -33,7 +34,7 @@ from govwatch.checks.replies import Message, merge, parse_detail, parse_list, re
 from govwatch.crawl.crawler import CrawlConfig, CrawlResult, Page, crawl_site
 from govwatch.crawl.linkcheck import LinkChecker, LinkStatus
 from govwatch.crawl.pages import Link, clean_text, extract_links, page_title, parse_html
-from govwatch.crawl.urls import normalize_url, site_hosts
+from govwatch.crawl.urls import host_of, normalize_url, site_hosts
 from govwatch.findings import Finding
 from govwatch.rules import Rules, load_rules
 from govwatch.settings import TZ, get_settings
@@ -152,6 +153,8 @@ class _Inspector:
         self.checker = LinkChecker(
             fetcher.head, fetcher.get, concurrency=int(rules.get("crawl.link_concurrency", 16))
         )
+        #: site id → path the crawl stays under (only for sites that share a host with another site)
+        self.prefixes: dict[str, str] = {}
         # Detail pages fetched for replies / interpretations, shared within the run.
         self._pages: dict[str, Any] = {}
 
@@ -166,7 +169,7 @@ class _Inspector:
         started = time.monotonic()
         hosts = site_hosts(site["url"])
         crawl = await crawl_site(
-            self.fetcher.get, site["url"], hosts, self.config,
+            self.fetcher.get, site["url"], hosts, self.config, path_prefix=self.prefixes.get(sid, "/"),
             on_fetch=lambda p, raw: rep.observations.append(
                 _obs("page", sid, sid, p.url, raw, depth=p.depth, attachment=p.is_attachment)
             ),
@@ -428,11 +431,13 @@ async def _inspect_all(
     sites: list[dict[str, Any]],
     columns: dict[str, list],
     scanners: _Scanners | None,
+    all_sites: list[dict[str, Any]],
 ) -> list[SiteReport]:
     from govwatch.fetch.client import Fetcher
 
     async with Fetcher(settings=get_settings(), rules=rules) as fetcher:
         insp = _Inspector(rules, as_of, fetcher, scanners, columns)
+        insp.prefixes = shared_host_prefixes(all_sites)
         sem = asyncio.Semaphore(max(1, int(rules.get("crawl.site_concurrency", 4))))
 
         async def one(site: dict[str, Any]) -> SiteReport:
@@ -533,6 +538,22 @@ def _strip_tags(html: str) -> str:
     return clean_text(doc.text_content()) if doc is not None else html
 
 
+def shared_host_prefixes(sites: list[dict[str, Any]]) -> dict[str, str]:
+    """For sites whose host also serves another registered site, the directory of the site's URL: the
+    crawl of ``http://h/slj/`` must not wander into ``http://h/fgw/``."""
+    by_host: dict[str, list[dict[str, Any]]] = {}
+    for s in sites:
+        by_host.setdefault(host_of(s["url"]), []).append(s)
+    out: dict[str, str] = {}
+    for group in by_host.values():
+        if len(group) < 2:
+            continue
+        for s in group:
+            path = urlsplit(normalize_url(s["url"]) or s["url"]).path
+            out[s["id"]] = path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
+    return out
+
+
 def _columns_by_site(store: Store, site_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
     rows = store.query(
         "SELECT site_id, id, name, url, category, level FROM columns WHERE active AND site_id = ANY(%s)"
@@ -567,7 +588,8 @@ def run_inspection(as_of: date, site_ids: Iterable[str] | None = None, *, store:
     findings, avail = availability_findings(store, rules, as_of, sites)
     scanners = _Scanners(rules, as_of)
     columns = _columns_by_site(store, [s["id"] for s in sites])
-    reports = asyncio.run(_inspect_all(rules, as_of, sites, columns, scanners)) if sites else []
+    every_site = active_sites(store) if ids else sites
+    reports = asyncio.run(_inspect_all(rules, as_of, sites, columns, scanners, every_site)) if sites else []
     withheld: set[tuple[str, str]] = set()
     observations: list[dict[str, Any]] = []
     # 错敏字 in new-media posts: every account, or (a --site run / a DAG shard) the accounts of the units

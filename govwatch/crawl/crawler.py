@@ -14,6 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from govwatch.crawl.pages import Link, extract_links, page_title, parse_html
 from govwatch.crawl.traps import TrapGuard
@@ -97,8 +98,12 @@ async def crawl_site(
     config: CrawlConfig,
     *,
     on_fetch: Callable[[Page, Any], None] | None = None,
+    path_prefix: str = "/",
 ) -> CrawlResult:
-    """Crawl one site breadth-first with ``get`` (``Fetcher.get``); never raises for a bad page."""
+    """Crawl one site breadth-first with ``get`` (``Fetcher.get``); never raises for a bad page.
+
+    ``path_prefix`` keeps the crawl inside one directory when several registered sites share a host
+    (departments under a portal's host: ``/slj/``, ``/fgw/``)."""
     start = normalize_url(start_url) or start_url
     result = CrawlResult(start_url=start, hosts=hosts)
     guard = TrapGuard(config.max_query_variants, config.max_calendar_pages)
@@ -137,7 +142,7 @@ async def crawl_site(
                 result.links.setdefault(link.url, []).append(link)
                 if link.url in seen:
                     continue
-                if host_of(link.url) not in hosts:
+                if host_of(link.url) not in hosts or not urlsplit(link.url).path.startswith(path_prefix):
                     continue
                 if is_document(link.url):
                     seen.add(link.url)

@@ -193,3 +193,25 @@ def test_feed_entry_texts_for_the_post_scan():
     js = '{"items": [{"content_text": "一"}, {"content_html": "<p>二</p>"}, {"summary": "三"}]}'.encode()
     assert entry_texts(js, "application/feed+json") == ["一", "二", "三"]
     assert entry_texts(b"not a feed") == []
+
+
+def test_sites_sharing_a_host_crawl_their_own_directory():
+    from govwatch.checks.inspect_run import shared_host_prefixes
+
+    sites = [
+        {"id": "p", "url": "http://h.gov.cn/"},
+        {"id": "d", "url": "http://h.gov.cn/slj/index.html"},
+        {"id": "o", "url": "http://other.gov.cn/"},
+    ]
+    assert shared_host_prefixes(sites) == {"p": "/", "d": "/slj/"}
+    base = "http://h.gov.cn"
+    pages = {
+        f"{base}/slj/index.html": '<a href="/slj/a.html">A</a><a href="/fgw/b.html">B</a><a href="/">门户</a>',
+        f"{base}/slj/a.html": "a",
+    }
+    get, calls = _site(pages)
+    res = asyncio.run(
+        crawl_site(get, f"{base}/slj/index.html", frozenset({"h.gov.cn"}), CrawlConfig(), path_prefix="/slj/")
+    )
+    assert [p.url for p in res.pages] == [f"{base}/slj/index.html", f"{base}/slj/a.html"]
+    assert f"{base}/fgw/b.html" in res.links  # still link-checked, not crawled
