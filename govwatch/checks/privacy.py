@@ -101,6 +101,12 @@ _ID_LABELS = ("身份证", "身份号", "证件号", "公民身份", "身份证�
 _IDENT_BEFORE = set("/=_#?&%@\\")
 _IDENT_AFTER = set("/_=&%@\\")
 _LABEL_WINDOW = 16
+_LABEL_CUT = re.compile(r".*[\n。；;，,、（(）)]", re.S)
+_NOT_PERSONAL_RE = re.compile("|".join(map(re.escape, _NOT_PERSONAL)))
+_ID_LABEL_RE = re.compile("|".join(map(re.escape, _ID_LABELS)))
+_PERSONAL_RE = re.compile(
+    "|".join(map(re.escape, (*_ID_LABELS, "电话", "手机", "联系", "卡号", "账号", "帐号", "银行卡", "开户")))
+)
 _SHAPE = bytes(0x31 if 0x30 <= i <= 0x39 else 0x32 if i in (0x20, 0x2D) else 0x30 for i in range(256))
 _SHAPES = (b"1" * 11, b"1112111121111", b"1111211112111121111")
 _NOT_DIGIT = re.compile(rb"[^1]")
@@ -142,13 +148,23 @@ def _isolated(text: str, start: int, end: int) -> bool:
 
 
 def _label(text: str, start: int) -> str:
+    """The words that introduce the number: back to the previous clause separator, at most 16 characters."""
     window = text[max(0, start - _LABEL_WINDOW) : start]
-    cut = max(window.rfind("\n"), window.rfind("。"), window.rfind("；"))
-    return window[cut + 1 :]
+    m = _LABEL_CUT.match(window)
+    return window[m.end() :] if m else window
+
+
+def _last_end(pattern: re.Pattern[str], label: str) -> int:
+    end = -1
+    for m in pattern.finditer(label):
+        end = m.end()
+    return end
 
 
 def _labelled_other(label: str) -> bool:
-    return any(w in label for w in _NOT_PERSONAL)
+    """True when the nearest label says order number, code, serial …; a later personal label wins."""
+    neg = _last_end(_NOT_PERSONAL_RE, label)
+    return neg >= 0 and neg > _last_end(_PERSONAL_RE, label)
 
 
 def _id_shaped(digits: str) -> bool:
@@ -175,7 +191,7 @@ def find_personal_data(text: str, *, as_of: date | None = None) -> list[Hit]:
             continue
         grouped = len(digits) != len(raw)
         label = _label(text, start)
-        id_label = any(w in label for w in _ID_LABELS)
+        id_label = _ID_LABEL_RE.search(label) is not None
         if len(digits) == 18 and not grouped:
             if id_checksum_ok(digits) and is_valid_id(digits, latest=as_of):
                 if id_label or not _labelled_other(label):
@@ -186,7 +202,7 @@ def find_personal_data(text: str, *, as_of: date | None = None) -> list[Hit]:
         if len(digits) == 13 and digits.startswith("86") and start > 0 and text[start - 1] == "+":
             digits, start = digits[2:], start + 2
         if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789" and digits.isdigit():
-            if not _labelled_other(label) and not id_label:
+            if not _labelled_other(label):
                 hits.append(Hit("mobile", mask_mobile(digits), start, end))
             continue
         if 16 <= len(digits) <= 19 and digits.isdigit():
@@ -195,7 +211,6 @@ def find_personal_data(text: str, *, as_of: date | None = None) -> list[Hit]:
                 and luhn_ok(digits)
                 and not _id_shaped(digits)
                 and not _labelled_other(label)
-                and not id_label
             ):
                 hits.append(Hit("card", mask_card(digits), start, end))
     return hits

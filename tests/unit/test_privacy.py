@@ -78,6 +78,10 @@ def test_mobiles():
     assert _kinds("电话 12812345678") == []  # 12x is no mobile prefix
     assert _kinds("座机 0791-86123456") == []
     assert _kinds("订单号 13812345678") == []
+    assert _kinds("订单号码 13812345678") == []
+    # The nearest label decides: a contact label after a serial-number column heading still counts.
+    assert _kinds("序号 联系电话：13812345678") == [("mobile", "138****5678")]
+    assert _kinds("联系人编号：13812345678") == []
 
 
 def test_bank_cards():
