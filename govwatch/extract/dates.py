@@ -22,7 +22,10 @@ FULL_RE = re.compile(
 SHORT_RE = re.compile(r"(?<![\d\-/.:])(\d{1,2})\s*(?:([-/])|月)\s*(\d{1,2})(?:\s*日)?(?![\d\-/.:])")
 # A compact date (20261118) only inside brackets, as some lists print it.
 COMPACT_RE = re.compile(r"(?<=[\[(（【])((?:199|20[0-9])\d)(\d{2})(\d{2})(?=[\])）】])")
-TIME_RE = re.compile(r"T?\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
+TIME_RE = re.compile(
+    r"T?\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
+    r"|\d{1,2}\s*[时点]\s*(?:\d{1,2}\s*分(?:\s*\d{1,2}\s*秒)?)?"
+)
 # 发布时间, 更新日期, 留言时间, 成文日期 …: up to four characters before 时间 / 日期, or 发布于.
 LABEL_RE = re.compile(
     r"[\u4e00-\u9fff]{0,4}(?:时间|日期)|发布于|发表于|(?:Date|Time|Published)\s*(?=[:：])", re.I
@@ -122,9 +125,13 @@ def item_date(text: str, as_of: date | None) -> DateMatch | None:
     end = min(ends) if ends else len(text)
     segment = text[start:end]
     rel = m.start - start
-    if LABEL_RE.search(segment[:rel]) and not _residue(
-        segment[:rel] + " " + segment[rel + (m.end - m.start) :]
-    ):
+    own_residue = _residue(segment[:rel] + " " + segment[rel + (m.end - m.start) :])
+    if LABEL_RE.search(segment[:rel]) and not own_residue:
+        return m
+    # A bare date whose neighbours are all "label：value" fields: 2026-11-18 来源：县政府办 浏览：35
+    others = re.split("[" + "".join(_FIELD_SEPS) + "]+", text[:start] + " " + text[end:])
+    others = [o for o in others if o.strip()]
+    if not own_residue and others and all(re.search(r"[:：]", o) for o in others):
         return m
     return None
 

@@ -114,3 +114,10 @@ def test_more_forms():
     assert item_date("来源：县政府办 发布时间：2026-11-18", AS_OF).value == date(2026, 11, 18)
     assert item_date("2026-11-18 市政府常务会议", AS_OF) is None
     assert composite_date(["18", "11月"], AS_OF) == date(2026, 11, 18)
+
+
+def test_dates_among_labelled_fields():
+    assert item_date("2026-11-18 来源：县政府办 浏览次数：35", AS_OF).value == date(2026, 11, 18)
+    assert item_date("2026-11-18 09:30 来源：县政府办", AS_OF).value == date(2026, 11, 18)
+    assert item_date("2026年11月18日 09时30分", AS_OF).value == date(2026, 11, 18)
+    assert item_date("2026-11-18 县政府办", AS_OF) is None
