@@ -35,6 +35,7 @@ from govwatch.crawl.crawler import CrawlConfig, CrawlResult, Page, crawl_site
 from govwatch.crawl.linkcheck import LinkChecker, LinkStatus
 from govwatch.crawl.pages import Link, clean_text, extract_links, page_title, parse_html
 from govwatch.crawl.urls import host_of, normalize_url, site_hosts
+from govwatch.errors import InputError
 from govwatch.findings import Finding
 from govwatch.rules import Rules, load_rules
 from govwatch.settings import TZ, get_settings
@@ -218,13 +219,24 @@ class _Inspector:
     def _content(self, rep: SiteReport, crawl: CrawlResult, site: dict[str, Any]) -> None:
         if self.scanners is None:
             return
+        errors = 0
         for page in crawl.pages:
             if page.html:
-                rep.findings += self.scanners.page(page, site, crawl.hosts)
+                try:
+                    rep.findings += self.scanners.page(page, site, crawl.hosts)
+                except Exception:  # one odd page must not cost the whole site its inspection
+                    log.exception("content scan failed on %s", page.url)
+                    errors += 1
                 page.html = page.html if page.depth <= 1 else ""  # keep memory flat on big sites
         for att in crawl.attachments:
-            rep.findings += self.scanners.attachment(att, site)
+            try:
+                rep.findings += self.scanners.attachment(att, site)
+            except Exception:
+                log.exception("attachment scan failed on %s", att.url)
+                errors += 1
             att.body = b""
+        if errors:
+            rep.stats["scan_errors"] = errors
 
     def _channels(
         self, rep: SiteReport, crawl: CrawlResult, site: dict[str, Any], statuses: dict[str, LinkStatus]
@@ -442,7 +454,15 @@ async def _inspect_all(
 
         async def one(site: dict[str, Any]) -> SiteReport:
             async with sem:
-                return await insp.site(site)
+                try:
+                    return await insp.site(site)
+                except Exception as exc:
+                    # A bug met on one site: its findings stay as they were, the others are recorded.
+                    log.exception("inspection of site %s failed", site["id"])
+                    rep = SiteReport(site["id"], stats={"error": f"{type(exc).__name__}: {exc}"[:300]})
+                    # (availability is judged from the probes, not from this crawl)
+                    rep.withheld = {(site["id"], c) for c in INSPECT_CODES - {"site_unreachable"}}
+                    return rep
 
         reports = list(await asyncio.gather(*(one(s) for s in sites)))
         for r in reports:
@@ -584,7 +604,16 @@ def run_inspection(as_of: date, site_ids: Iterable[str] | None = None, *, store:
     sites = active_sites(store, ids)
     started = time.monotonic()
     run_id = start_run(store, "inspect", as_of, scope_key(ids))
-    columns_stats = _column_check(as_of, ids, store)
+    errors: list[str] = []
+    try:
+        columns_stats = _column_check(as_of, ids, store)
+    except InputError:
+        raise
+    except Exception as exc:
+        # The column check is a run of its own; its failure must not lose the rest of the inspection.
+        log.exception("column check failed during the inspection")
+        columns_stats = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+        errors.append(f"column check: {columns_stats['error']}")
     findings, avail = availability_findings(store, rules, as_of, sites)
     scanners = _Scanners(rules, as_of)
     columns = _columns_by_site(store, [s["id"] for s in sites])
@@ -638,5 +667,10 @@ def run_inspection(as_of: date, site_ids: Iterable[str] | None = None, *, store:
         "scores": {"sites": scores["sites"], "accounts": scores["accounts"]},
         "seconds": round(time.monotonic() - started, 1),
     }
+    errors += [f"site {r.site_id}: {r.stats['error']}" for r in reports if "error" in r.stats]
+    if errors:
+        stats["errors"] = errors
+        finish_run(store, run_id, stats, status="failed")
+        raise RuntimeError("inspection incomplete / 检查未完成: " + "; ".join(errors))
     finish_run(store, run_id, stats)
     return stats

@@ -300,3 +300,28 @@ def test_inspection_finds_what_it_should_and_reruns_change_nothing(store, provin
     assert main(["inspect", "--as-of", AS_OF.isoformat(), "--site", "3607000012"]) == 0
     out = capsys.readouterr().out
     assert "按检查项统计" in out and "合格率" in out
+
+
+def test_a_site_that_breaks_the_inspection_keeps_its_findings(store, province, monkeypatch):
+    import govwatch.checks.inspect_run as ir
+
+    run_inspection(AS_OF, store=store)
+    before = {x for x in _inspect_findings(store) if x[0].startswith("3607000001")}
+    assert before
+    real = ir._Inspector.site
+
+    async def broken(self, site):
+        if site["id"] == "3607000001":
+            raise ValueError("unexpected markup")
+        return await real(self, site)
+
+    monkeypatch.setattr(ir._Inspector, "site", broken)
+    with pytest.raises(RuntimeError, match="3607000001"):
+        run_inspection(AS_OF + timedelta(days=7), store=store)
+    after = {x for x in _inspect_findings(store) if x[0].startswith("3607000001")}
+    # Withheld, not rectified: only availability (judged from probes, not from the crawl) may change.
+    assert {x for x in before if x[1] != "site_unreachable"} <= after
+    run = store.query(
+        "SELECT status, stats FROM runs WHERE kind = 'inspect' AND as_of = %s", (AS_OF + timedelta(days=7),)
+    )
+    assert run[0]["status"] == "failed" and "unexpected markup" in run[0]["stats"]["errors"][0]
