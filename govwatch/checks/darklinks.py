@@ -11,13 +11,14 @@ Public API
     zero size with overflow hidden, zero-size ``<marquee>``, off-screen positioning, text-indent
     -9999px, font-size 0, opacity 0, clip, text coloured like its background). A link whose image is
     still visible is visible. Hiding that belongs to tab panels, drop-down menus and carousels
-    (``interactive``) is left out unless ``include_interactive``. ``html`` may be str, bytes or a
+    (``interactive``) is left out unless ``include_interactive``; so are links inside ``<noscript>`` (usually
+    statistics counters). ``html`` may be str, bytes or a
     ``govwatch.extract.text.Page``.
 ``dark_link_findings(rules, html, page_url, *, site_id, unit_id, site_hosts, blacklist=None) -> list[Finding]``
     ``dark_link`` findings (target: the site; ``evidence_key`` = the hidden link's URL). Severity comes
     from the rules profile (deduct); it is ``veto`` when the target URL or the link text matches the
     gambling / pornography list and ``checks.dark_link.veto_when_listed`` is true. A listed link fires
-    even when hidden in a tab panel.
+    even when hidden in a tab panel or inside ``<noscript>``.
 ``Blacklist.load(rules_dir=None)``
     The list in ``<rules_dir>/dict/blacklist.yaml`` (``domains``: URL fragments, ``words``: words).
 """
@@ -53,6 +54,7 @@ REASON_TITLES = {
     "font-size:0": "字号为0",
     "text-indent": "文字缩进到屏幕之外",
     "color": "文字颜色与背景相同",
+    "noscript": "仅在禁用脚本时显示（noscript）",
 }
 
 # Second-level labels under which registrations are made (example.gov.cn, example.com.cn …).
@@ -211,12 +213,17 @@ def hidden_outside_links(
         if not url or url in seen or not is_outside(url, hosts):
             continue
         if any(anc.tag in ("noscript", "template") for anc in a.iterancestors()):
-            continue
-        found = _link_hidden(a, vis)
+            # Invisible with scripts on, but usually a statistics counter (站长统计): reported only as
+            # "interactive", so that only a listed target makes it a dark link.
+            found: tuple[str, etree._Element] | None = ("noscript", a)
+            forced_interactive = True
+        else:
+            found = _link_hidden(a, vis)
+            forced_interactive = False
         if found is None:
             continue
         reason, carrier = found
-        interactive = vis.interactive(carrier) or vis.interactive(a)
+        interactive = forced_interactive or vis.interactive(carrier) or vis.interactive(a)
         if interactive and not include_interactive:
             continue
         seen.add(url)

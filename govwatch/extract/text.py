@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 _PROPS = frozenset(
     """display visibility opacity width height max-width max-height overflow overflow-x overflow-y position
     left top right bottom text-indent font-size font color background background-color background-image
-    clip transform margin-left margin-top""".split()
+    clip transform margin-left margin-top filter""".split()
 )
 
 #: Hiding that a descendant cannot undo.
@@ -175,7 +175,8 @@ def _stylesheet_rules(root: etree._Element) -> tuple[list[_Rule], list[_Rule]]:
         media = (style.get("media") or "").lower()
         if media and "screen" not in media and "all" not in media:
             continue
-        css = _COMMENT_RE.sub("", "".join(style.itertext()))
+        # Old pages wrap their rules in <!-- … --> to hide them from ancient browsers.
+        css = _COMMENT_RE.sub("", "".join(style.itertext())).replace("<!--", " ").replace("-->", " ")
         for prelude, body in _blocks(css):
             decls = parse_declarations(body)
             if not decls:
@@ -463,6 +464,8 @@ def _hard_reason(el: etree._Element, tag: str, props: dict[str, str]) -> str | N
         return "display:none"
     if el.get("hidden") is not None and "display" not in props:
         return "hidden"
+    if re.search(r"opacity\s*=\s*0*(?:\.0+)?\s*\)", props.get("filter", "")):  # IE's filter:alpha(opacity=0)
+        return "opacity:0"
     op = props.get("opacity")
     if op is not None:
         try:
@@ -486,7 +489,7 @@ def _hard_reason(el: etree._Element, tag: str, props: dict[str, str]) -> str | N
     if position in ("absolute", "fixed", "relative"):
         for side in ("left", "top", "right", "bottom"):
             v = _px(props.get(side))
-            if v is not None and v <= -500:
+            if v is not None and v <= -200:
                 return "off-screen"
         v = _px(props.get("left"))
         if v is not None and v >= 3000 and position != "relative":
@@ -498,11 +501,14 @@ def _hard_reason(el: etree._Element, tag: str, props: dict[str, str]) -> str | N
                 return "clip"
     for side in ("margin-left", "margin-top"):
         v = _px(props.get(side))
-        if v is not None and v <= -1000:
+        if v is not None and v <= -500:
             return "off-screen"
     tf = props.get("transform", "")
     if re.search(r"scale[xy]?\(\s*0(\.0+)?\s*[,)]", tf):
         return "transform"
+    for m in re.finditer(r"translate(?:[xy]|3d)?\(([^)]*)\)", tf):
+        if any((v := _px(x)) is not None and v <= -500 for x in re.split(r"[\s,]+", m.group(1).strip())):
+            return "off-screen"
     return None
 
 
@@ -545,25 +551,25 @@ def _is_interactive(
     if el in hover_revealed:
         return True
     parent = el.getparent()
-    cls = (el.get("class") or "").strip()
+    classes = set((el.get("class") or "").split())
     ident = el.get("id") or ""
     if parent is not None:
-        # Tab panels and carousel slides: siblings of the same kind, at least one of them shown.
+        # Tab panels and carousel slides: siblings of the same kind (a shared class, or ids that differ
+        # only in their numbers), at least one of them shown.
         stem = re.sub(r"\d+", "#", ident) if ident else ""
+        same_tag = [s for s in parent if s is not el and isinstance(s.tag, str) and s.tag == el.tag]
         group = [
             s
-            for s in parent
-            if s is not el
-            and isinstance(s.tag, str)
-            and s.tag == el.tag
-            and (
-                (cls and (s.get("class") or "").strip() == cls)
-                or (stem and "#" in stem and re.sub(r"\d+", "#", s.get("id") or "") == stem)
-            )
+            for s in same_tag
+            if (classes and classes & set((s.get("class") or "").split()))
+            or (stem and "#" in stem and re.sub(r"\d+", "#", s.get("id") or "") == stem)
         ]
         if group and any(vis.roots.get(s) is not s for s in group):
             return True
         if group and _INTERACTIVE_NAME.search(_names(el)):
+            return True
+        # Carousel slides without classes: image slides among shown siblings of the same tag.
+        if el.find(".//img") is not None and any(vis.roots.get(s) is not s for s in same_tag):
             return True
     # Drop-down menus: a list or box nested in a menu item, or inside a nav/menu container.
     anc = parent

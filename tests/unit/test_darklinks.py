@@ -125,6 +125,43 @@ def test_listed_link_in_a_tab_still_fires():
     assert f.severity == "veto" and "百家乐" in f.evidence
 
 
+def test_noscript_counters_are_ignored_unless_listed():
+    body = """<noscript><a href="https://www.cnzz.com/stat/website.php?web_id=1">站长统计</a></noscript>
+      <noscript><a href="http://www.xinpujing-online.com/">娱乐</a></noscript>"""
+    fs = dark_link_findings(load_rules(), _page(body), PAGE, site_id="s", unit_id=None, site_hosts=HOSTS)
+    assert [(f.evidence_key, f.severity) for f in fs] == [("http://www.xinpujing-online.com/", "veto")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f'<div style="filter:alpha(opacity=0)"><a href="{SPAM}">链接</a></div>',
+        f'<div style="transform:translateX(-9999px)"><a href="{SPAM}">链接</a></div>',
+        f'<div style="margin-top:-3000px"><a href="{SPAM}">链接</a></div>',
+    ],
+)
+def test_more_hiding_techniques(body: str):
+    assert [u for u, _ in _hidden(_page(body))] == [SPAM]
+
+
+def test_style_wrapped_in_html_comment_and_media_screen():
+    style = "<!-- @media screen { .x {display:none} } -->"
+    assert _hidden(_page(f'<div class="x"><a href="{SPAM}">链接</a></div>', style)) == [
+        (SPAM, "display:none")
+    ]
+
+
+def test_tabs_with_state_classes_and_image_carousels():
+    body = """<div class="news-list show"><a href="http://a.example.org/">甲</a></div>
+      <div class="news-list hide" style="display:none"><a href="http://b.example.org/">乙</a></div>
+      <ul><li><a href="http://c.example.org/"><img src="/1.jpg"></a></li>
+      <li style="display:none"><a href="http://d.example.org/"><img src="/2.jpg"></a></li></ul>"""
+    assert _hidden(_page(body)) == []
+    # A plain hidden list item with a text link among visible ones is still a dark link.
+    spam = '<ul><li><a href="/a">站内</a></li><li style="display:none"><a href="http://e.example.org/">e</a></li></ul>'
+    assert _hidden(_page(spam)) == [("http://e.example.org/", "display:none")]
+
+
 def test_blacklist_file():
     bl = Blacklist.load(Path(__file__).resolve().parents[2] / "include" / "rules")
     assert bl.match("http://a.com/", "六合彩开奖") == "六合彩"
