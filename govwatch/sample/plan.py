@@ -30,6 +30,7 @@ from govwatch.sample.model import (
     UnitSpec,
     site_ref,
 )
+from govwatch.sample.render import PAGE_SIZE
 from govwatch.sample.truth import Truth
 from govwatch.workdays import add_workdays, is_workday, workdays_between
 
@@ -950,6 +951,8 @@ def _facts(b: Builder) -> None:
             cols[f"{s.id}/{c.id}"] = {
                 "newest": newest.isoformat() if newest and c.state != "missing" else None,
                 "items": 0 if c.state in ("blank", "missing") else len(c.items),
+                "items_first_page": 0 if c.state in ("blank", "missing") else (
+                    len(c.items) if c.category == "consult" else min(len(c.items), PAGE_SIZE)),
                 "state": c.state,
                 "family": s.family,
             }

@@ -236,18 +236,49 @@ def _blank(fam: str) -> str:
     }[fam]
 
 
-def list_page(site: SiteSpec, col: ColumnSpec) -> str:
+PAGE_SIZE = 8
+
+
+def page_path(fam: str, first: str, n: int) -> str:
+    """The path of page ``n`` (1-based) of a column whose first page is ``first``, CMS style."""
+    if n == 1:
+        return first
+    base = first.rsplit("/", 1)[0]
+    return {"A": f"{base}/index_{n}.html", "B": f"{base}/index_{n - 1}.html",
+            "C": f"{base}/list_{n}.shtml", "D": f"{base}/list_{n}.html"}[fam]
+
+
+def page_count(col: ColumnSpec) -> int:
+    if col.state == "blank" or col.category == "consult" or not col.items:
+        return 1
+    return (len(col.items) + PAGE_SIZE - 1) // PAGE_SIZE
+
+
+def _pager(fam: str, col: ColumnSpec, n: int, pages: int, count: int) -> str:
+    nav = ""
+    if pages > 1:
+        links = [("首页", 1), ("上一页", n - 1), ("下一页", n + 1), ("尾页", pages)]
+        nav = " ".join(f'<a href="{page_path(fam, col.path, k)}">{t}</a>' for t, k in links if 1 <= k <= pages and k != n)
+    return {"A": f'<div class="page">共{count}条记录 {n}/{pages}页 {nav}</div>',
+            "B": f'<div class="page">共 {count} 条 {nav}</div>',
+            "C": f'<div class="pages">记录总数：{count} 页次：{n}/{pages} {nav}</div>',
+            "D": f'<div class="pager">第{n}页 {nav}</div>'}[fam]
+
+
+def list_page(site: SiteSpec, col: ColumnSpec, n: int = 1) -> str:
+    """Page ``n`` of a column's list."""
     fam = site.family
+    pages = page_count(col)
     if col.state == "blank":
         inner = _blank(fam)
     elif col.category == "consult":
         inner = _consult_rows(fam, col.items)
     else:
-        inner = _item_rows(fam, col, col.items, nodates=col.state == "nodates")
+        chunk = col.items[(n - 1) * PAGE_SIZE:n * PAGE_SIZE]
+        inner = _item_rows(fam, col, chunk, nodates=col.state == "nodates")
     crumb = f'当前位置：<a href="/">首页</a> &gt; {"<span>" + esc(col.parent) + "</span> &gt; " if col.parent else ""}{esc(col.name)}'
     count = 0 if col.state == "blank" else len(col.items)
-    pager = {"A": f'<div class="page">共{count}条记录 1/1页</div>', "B": f'<div class="page">共 {count} 条</div>',
-             "C": f'<div class="pages">记录总数：{count} 页次：1/1</div>', "D": '<div class="pager">第1页</div>'}[fam]
+    pager = _pager(fam, col, n, pages, count)
     return f'<div class="crumb">{crumb}</div><div class="col-title"><h2>{esc(col.name)}</h2></div>{inner}{pager}'
 
 
@@ -373,7 +404,8 @@ def render_site(prov: Province, site: SiteSpec, bases: dict[str, str], out: str)
     for col in site.columns:
         if col.state == "missing":
             continue
-        put(col.path, col.name, _with_sidebar(fam, list_page(site, col), links(site.sidebar)))
+        for n in range(1, page_count(col) + 1):
+            put(page_path(fam, col.path, n), col.name, _with_sidebar(fam, list_page(site, col, n), links(site.sidebar)))
         for it in col.items:
             body, meta = detail_page(site, col, it, links)
             put(it.path, it.title, body, meta)

@@ -199,3 +199,35 @@ def test_state_controls(served):
         assert client.get(url).status_code == 200
         with pytest.raises(httpx.ReadTimeout):
             client.get(served.url(sid, "/__slow__/2/x.html"), timeout=0.5)
+
+
+def test_serve_command_writes_registry_and_truth(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "demo"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "govwatch.sample", "serve", "--as-of", "2026-11-22", "--out", str(out),
+         "--host-base", "127.0.78"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("truth:"):
+                break
+        assert (out / "registry.yaml").exists() and (out / "truth.json").exists(), "".join(lines)
+        url = next(ln.split()[1] for ln in lines if ln.strip().startswith("3901000001"))
+        assert url.startswith("http://127.0.78.1:")
+        assert httpx.get(url, timeout=5).status_code == 200
+        reg = load_registry(out / "registry.yaml")
+        assert reg.sites[0].url == url
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=20) == 0
+    bad = subprocess.run([sys.executable, "-m", "govwatch.sample", "serve", "--as-of", "22/11/2026", "--out", str(out)],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "--as-of" in bad.stderr

@@ -186,3 +186,45 @@ def test_dates_relative_to_as_of():
     assert later.truth.checks() == set(CHECK_CODES)
     facts = later.truth.facts["columns"]
     assert facts["3901030001/tzgg"]["newest"] == (AS_OF + timedelta(days=100 - 178)).isoformat()
+
+
+def _visible(body: bytes) -> str:
+    import re
+
+    text = body.decode("gbk") if b'charset="gbk"' in body[:400] or b"charset=gb2312" in body[:400] else body.decode()
+    text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", text, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", text)
+
+
+def test_personal_data_only_where_planted():
+    """No accidental ID number, mobile or card anywhere: only the planted leaks hold personal data."""
+    from govwatch.masking import CARD_GROUPED_RE, CARD_RE, ID_RE, luhn_ok
+
+    p = generate(AS_OF)
+    leaks: dict[str, set[str]] = {}
+    for (sid, path), body in _render_all(p).items():
+        if sid == "outside" or not (path.endswith(".html") or path.endswith(".shtml") or path == "/"):
+            continue
+        text = _visible(body)
+        kinds = set()
+        if any(is_valid_id(m.group(1), latest=AS_OF) for m in ID_RE.finditer(text)):
+            kinds.add("id")
+        if MOBILE_RE.search(text):
+            kinds.add("mobile")
+        cards = [m.group(1) for m in CARD_RE.finditer(text)] + [m.group(1) for m in CARD_GROUPED_RE.finditer(text)]
+        if any(luhn_ok(c) and not is_valid_id(c.replace(" ", "")) for c in cards):
+            kinds.add("card")
+        if kinds:
+            leaks.setdefault(sid, set()).update(kinds)
+    assert leaks == {"3901000003": {"id", "mobile"}, "3901000004": {"card"}}
+    expected = {e.target_id for e in p.truth.expected if e.check == "privacy_leak"}
+    assert expected == {"3901000003", "3901000004", "3901240001"}  # the third one is inside a PDF
+
+
+def test_pagination_keeps_the_newest_on_page_one(prov):
+    from govwatch.sample.render import PAGE_SIZE, page_count, page_path
+
+    col = prov.site("3901000001").column("yzyw")
+    assert page_count(col) == 2 and len(col.items) > PAGE_SIZE
+    assert page_path("B", "/xwdt/index.html", 2) == "/xwdt/index_1.html"
+    assert prov.truth.facts["columns"]["3901000001/yzyw"]["items_first_page"] == PAGE_SIZE
