@@ -58,6 +58,7 @@ class _Collected:
     feed_ok: set[str] = field(default_factory=set)
     accounts: int = 0
     accounts_unchecked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
 
 
 def _obs_row(as_of: date, run_kind: str, target_type: str, target_id: str, site_id: str | None, r: FetchResult,
@@ -75,7 +76,11 @@ def _obs_row(as_of: date, run_kind: str, target_type: str, target_id: str, site_
 def _page(r: FetchResult, as_of: date) -> PageObs:
     page = PageObs(url=r.url, ok=r.ok, status=r.status, error=r.error)
     if r.ok:
-        page.listing = extract_listing(r.body, url=r.final_url, as_of=as_of, content_type=r.content_type)
+        try:
+            page.listing = extract_listing(r.body, url=r.final_url, as_of=as_of, content_type=r.content_type)
+        except Exception:  # a page we cannot read is not judged; it must not stop the other sites
+            log.exception("could not extract %s", r.url)
+            return page
         if page.listing.not_found:
             page.ok, page.error = False, "soft-404"
     return page
@@ -215,13 +220,18 @@ async def _collect(
     out = _Collected()
     gate = asyncio.Semaphore(SITES_IN_FLIGHT)
 
-    async def bounded(coro: Any) -> None:
+    async def bounded(coro: Any, what: str) -> None:
         async with gate:
-            await coro
+            try:
+                await coro
+            except Exception:
+                # One target's failure must not lose the others' results; its findings stay untouched.
+                log.exception("column check of %s failed", what)
+                out.errors.append(what)
 
     async with Fetcher(settings=settings, rules=rules) as f:
-        tasks = [bounded(_site(f, s, as_of, rules, run_kind, out)) for s in sites]
-        tasks += [bounded(_account(f, a, as_of, rules, run_kind, out)) for a in accounts]
+        tasks = [bounded(_site(f, s, as_of, rules, run_kind, out), s.id) for s in sites]
+        tasks += [bounded(_account(f, a, as_of, rules, run_kind, out), a.id) for a in accounts]
         await asyncio.gather(*tasks)
     return out
 
@@ -325,7 +335,11 @@ def _persist(
         st, sorted(out.observations, key=lambda r: (r["target_type"], r["target_id"], r["url"]))
     )
     record_items(st, out.items, as_of)
-    site_set = frozenset(s.id for s in sites)
+    failed = set(out.errors)
+    site_set = frozenset(s.id for s in sites if s.id not in failed)
+    out.findings = [f for f in out.findings if (f.site_id or f.target_id) not in failed]
+    accs = [a for a in accs if a.id not in failed]
+    out.feed_ok -= failed
     by_group: dict[tuple[str, ...], list[Finding]] = {SITE_CHECKS: [], FEED_CHECKS: [], MENU_CHECKS: []}
     for f in out.findings:
         group = (
@@ -361,6 +375,7 @@ def _persist(
         "pages_failed": out.pages_failed,
         "extraction_failed_sites": out.extraction_failed,
         "accounts_unchecked": sorted(out.accounts_unchecked),
+        "errors": sorted(out.errors),
         "findings": dict(sorted(by_check.items())),
         "total": sum(by_check.values()),
         "store": dict(counts),

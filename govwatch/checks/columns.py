@@ -118,7 +118,9 @@ def check_site(obs: SiteObs, as_of: date, rules: Rules) -> SiteVerdict:
     for col, page in obs.columns:
         tid = f"{site.id}/{col.id}"
         kw = {"evidence_url": col.url, **base}
-        if not page.ok or page.listing is None:
+        if page.ok and page.listing is None:
+            continue  # loaded but could not be read: not judged
+        if not page.ok:
             findings.append(
                 make(
                     rules, "column_unreachable", "column", tid, f"栏目页面无法访问（{page.failure()}）", **kw

@@ -169,11 +169,23 @@ class _Inspector:
         rep = SiteReport(sid)
         started = time.monotonic()
         hosts = site_hosts(site["url"])
+        scan_errors = 0
+
+        def on_fetch(page: Page, raw: Any, hosts_now: frozenset[str]) -> None:
+            # Scan each page as it arrives and let its markup go: a 2,000-page site is never held whole.
+            nonlocal scan_errors
+            rep.observations.append(
+                _obs("page", sid, sid, page.url, raw, depth=page.depth, attachment=page.is_attachment)
+            )
+            if not self._scan(rep, page, site, hosts_now):
+                scan_errors += 1
+            if page.depth > 1:
+                page.html = ""  # home and first-level pages stay for the channel check
+            page.body = b""
+
         crawl = await crawl_site(
             self.fetcher.get, site["url"], hosts, self.config, path_prefix=self.prefixes.get(sid, "/"),
-            on_fetch=lambda p, raw: rep.observations.append(
-                _obs("page", sid, sid, p.url, raw, depth=p.depth, attachment=p.is_attachment)
-            ),
+            on_fetch=on_fetch,
         )  # fmt: skip
         for url, raw in crawl.fetched.items():
             self.checker.seed(url, raw)
@@ -209,34 +221,27 @@ class _Inspector:
             }
             rep.stats["home_unreachable"] = True
         else:
-            self._content(rep, crawl, site)
             self._channels(rep, crawl, site, statuses)
+        if scan_errors:
+            rep.stats["scan_errors"] = scan_errors
         await self._replies(rep, site)
         await self._interpretations(rep, site)
         rep.stats["seconds"] = round(time.monotonic() - started, 2)
         return rep
 
-    def _content(self, rep: SiteReport, crawl: CrawlResult, site: dict[str, Any]) -> None:
+    def _scan(self, rep: SiteReport, page: Page, site: dict[str, Any], hosts: frozenset[str]) -> bool:
+        """Content scans of one page or attachment; False when a scanner failed on it."""
         if self.scanners is None:
-            return
-        errors = 0
-        for page in crawl.pages:
-            if page.html:
-                try:
-                    rep.findings += self.scanners.page(page, site, crawl.hosts)
-                except Exception:  # one odd page must not cost the whole site its inspection
-                    log.exception("content scan failed on %s", page.url)
-                    errors += 1
-                page.html = page.html if page.depth <= 1 else ""  # keep memory flat on big sites
-        for att in crawl.attachments:
-            try:
-                rep.findings += self.scanners.attachment(att, site)
-            except Exception:
-                log.exception("attachment scan failed on %s", att.url)
-                errors += 1
-            att.body = b""
-        if errors:
-            rep.stats["scan_errors"] = errors
+            return True
+        try:
+            if page.is_attachment:
+                rep.findings += self.scanners.attachment(page, site)
+            elif page.html:
+                rep.findings += self.scanners.page(page, site, hosts)
+        except Exception:  # one odd page must not cost the whole site its inspection
+            log.exception("content scan failed on %s", page.url)
+            return False
+        return True
 
     def _channels(
         self, rep: SiteReport, crawl: CrawlResult, site: dict[str, Any], statuses: dict[str, LinkStatus]

@@ -292,3 +292,20 @@ def test_account_check_alone_leaves_site_findings_alone(store, served):
     assert {k: v for k, v in after.items() if not k[0].startswith("media_")} == {
         k: v for k, v in before.items() if not k[0].startswith("media_")
     }
+
+
+def test_one_failing_site_does_not_stop_the_run(store, served, monkeypatch):
+    import govwatch.checks.column_run as cr
+
+    real = cr.check_site
+
+    def flaky(obs, as_of, rules):
+        if obs.site.id == "3607000003":
+            raise RuntimeError("boom")
+        return real(obs, as_of, rules)
+
+    monkeypatch.setattr(cr, "check_site", flaky)
+    stats = run_column_check(AS_OF, store=store)
+    assert stats["errors"] == ["3607000003"]
+    got = found(store)
+    assert got == {k for k in EXPECTED if not k[1].startswith("3607000003")}
