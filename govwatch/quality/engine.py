@@ -16,6 +16,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
+import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -136,9 +138,11 @@ def run_jobs(
         identifiers: list[Any] = []
         if root is not None:
             _prune(context, {f"{j.suite}.{j.batch}" for j in jobs}, run_name, keep_since)
+        every_suite = {**(other_suites or {}), **{f"{j.suite}.{j.batch}": j.expectations for j in jobs}}
+        changed = _changed_suites(root, every_suite) if root is not None else set()
+        identifiers += [ExpectationSuiteIdentifier(name=n) for n in sorted(changed)]
         for name, expectations in (other_suites or {}).items():
             context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
-            identifiers.append(ExpectationSuiteIdentifier(name=name))
         for job in jobs:
             full = f"{job.suite}.{job.batch}"
             batch_def = source.add_dataframe_asset(full).add_batch_definition_whole_dataframe(full)
@@ -156,7 +160,6 @@ def run_jobs(
                 },
                 run_id=run_id,
             )
-            identifiers.append(ExpectationSuiteIdentifier(name=full))
             identifiers.append(
                 ValidationResultIdentifier(
                     expectation_suite_identifier=ExpectationSuiteIdentifier(name=full),
@@ -174,6 +177,28 @@ def run_jobs(
             docs = str(index) if index.exists() else None
             log.info("data docs: %s", built)
     return outcomes, docs
+
+
+def _changed_suites(root: Path, suites: dict[str, list[Any]]) -> set[str]:
+    """Suites whose Data Docs page must be rendered again (new or changed definition, or no page yet).
+
+    Rendering a suite page costs as much as validating it; most runs change none of them.
+    """
+    path = root / "suite_digests.json"
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        old = {}
+    new = {}
+    for name, expectations in suites.items():
+        config = [e.configuration.to_json_dict() for e in expectations]
+        new[name] = hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()
+    pages = root / "data_docs" / "expectations"
+    changed = {
+        n for n, d in new.items() if old.get(n) != d or not (pages / (n.replace(".", "/") + ".html")).exists()
+    }
+    path.write_text(json.dumps({**old, **new}, indent=1, sort_keys=True), encoding="utf-8")
+    return changed
 
 
 def _prune(context: Any, suites: set[str], run_name: str, keep_since: str | None) -> None:
