@@ -84,6 +84,12 @@ def _style(ax: Any, fp: Any) -> None:
 
 def problems_by_type(counts: list[tuple[str, int]], title: str) -> bytes | None:
     """Horizontal bars: findings per problem type, the largest on top."""
+    return _problems_by_type(tuple((str(n), int(v)) for n, v in counts), title, cjk_font())
+
+
+@lru_cache(maxsize=16)
+def _problems_by_type(counts: tuple[tuple[str, int], ...], title: str, font: Path | None) -> bytes | None:
+    # Cached: a month's documents in three formats draw the same charts.
     if not counts:
         return None
     fig, ax, fp = _figure(6.4, 0.45 * len(counts) + 1.2)
@@ -108,6 +114,14 @@ def problems_by_type(counts: list[tuple[str, int]], title: str) -> bytes | None:
 
 def pass_rate_by_month(history: list[dict[str, Any]], title: str) -> bytes | None:
     """Lines: 合格率 of sites and of new media per month."""
+    key = tuple((h["label"], h.get("site"), h.get("account")) for h in history)
+    return _pass_rate_by_month(key, title, cjk_font())
+
+
+@lru_cache(maxsize=16)
+def _pass_rate_by_month(key: tuple[tuple[str, float | None, float | None], ...], title: str,
+                        font: Path | None) -> bytes | None:  # fmt: skip
+    history = [{"label": label, "site": site, "account": account} for label, site, account in key]
     if not history:
         return None
     fig, ax, fp = _figure(6.4, 3.2)

@@ -51,7 +51,8 @@ def MdSafe(text: str) -> Markup:  # noqa: N802 - reads like the type it stands f
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
-_MD_LINE_START = re.compile(r"^(\s*)([-=>]|\d+[.)])")
+_MD_BULLET = re.compile(r"^(\s*)([-=])")
+_MD_ORDERED = re.compile(r"^(\s*\d+)([.)])")
 
 
 def md_escape(value: Any) -> str:
@@ -64,7 +65,9 @@ def md_escape(value: Any) -> str:
     text = str(value).replace("\r", " ").replace("\n", " ")
     text = text.replace("&", "&amp;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    # What would start a list or a heading underline when the value opens a line.
+    text = _MD_BULLET.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return _MD_ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
 def _finalize_docx(value: Any) -> str:
