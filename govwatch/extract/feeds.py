@@ -47,28 +47,63 @@ def parse_feed(body: bytes | str, content_type: str = "") -> Feed:
     return _xml_feed(stripped)
 
 
+_LIST_KEYS = ("items", "posts", "articles", "entries", "list", "data")
+_DATE_KEYS = ("date_published", "published", "pub_date", "pubDate", "publish_time", "create_time", "date",
+              "time", "date_modified", "updated", "update_time")  # fmt: skip
+
+
 def _json_feed(text: str) -> Feed:
+    """JSON Feed 1.x; also the plain shapes platform exports use ({"posts": […]}, {"data": {"list": […]}},
+    a bare list) with ISO, RFC 822 or epoch timestamps."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FeedError(f"not JSON: {exc}") from None
-    if isinstance(data, list):  # a bare list of posts
-        data = {"items": data}
-    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
-        raise FeedError("JSON Feed without an `items` list")
-    feed = Feed(kind="json", title=str(data.get("title") or ""))
-    for it in data["items"]:
+        raise FeedError(f"not JSON: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    posts_raw = _find_list(data)
+    if posts_raw is None:
+        raise FeedError("JSON feed without a list of posts (`items`)")
+    feed = Feed(kind="json", title=str(data.get("title") or "") if isinstance(data, dict) else "")
+    for it in posts_raw:
         if not isinstance(it, dict):
             continue
-        stamp = it.get("date_published") or it.get("date_modified") or it.get("published") or it.get("date")
+        stamp = next((it[k] for k in _DATE_KEYS if it.get(k) not in (None, "")), None)
         feed.posts.append(
             Post(
-                title=str(it.get("title") or it.get("summary") or "")[:500],
+                title=str(it.get("title") or it.get("summary") or it.get("content_text") or "")[:500],
                 url=it.get("url") or it.get("external_url") or it.get("link"),
-                published=parse_timestamp(str(stamp)) if stamp else None,
+                published=_stamp(stamp),
             )
         )
     return feed
+
+
+def _find_list(data: object, depth: int = 0) -> list | None:
+    if isinstance(data, list):
+        return data
+    if not isinstance(data, dict) or depth > 2:
+        return None
+    for key in _LIST_KEYS:
+        if key in data:
+            found = _find_list(data[key], depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _stamp(value: object) -> datetime | None:
+    from govwatch.settings import TZ
+
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit() and len(value) >= 9):
+        n = float(value)
+        if n > 1e11:  # milliseconds
+            n /= 1000
+        try:
+            return datetime.fromtimestamp(n, TZ)
+        except (OverflowError, OSError, ValueError):
+            return None
+    return parse_timestamp(str(value))
 
 
 def _local(tag: object) -> str:

@@ -105,3 +105,13 @@ def test_boundaries_of_the_fourteen_days_and_the_week():
 def test_empty_feed_is_stale():
     fs = feed_findings(ACC, parse_feed(json.dumps({"items": []})), AS_OF, RULES)
     assert codes(fs) == ["media_infrequent", "media_stale"]
+
+
+def test_plain_json_shapes_and_epoch_times():
+    body = json.dumps({"code": 0, "data": {"list": [
+        {"title": "甲", "link": "http://x/1", "create_time": 1763427600},  # 2025-11-18 09:00 +08:00
+        {"title": "乙", "link": "http://x/2", "publish_time": "1763427600000"},
+        {"title": "丙", "link": "http://x/3", "pubDate": "2026/11/18 10:00"},
+    ]}})  # fmt: skip
+    feed = parse_feed(body)
+    assert [p.date for p in feed.posts] == [date(2025, 11, 18), date(2025, 11, 18), date(2026, 11, 18)]
