@@ -6,7 +6,7 @@ monitor's own network was down, has done harm. Two batches:
 * ``fetches`` — every fetch recorded for the as-of date (all run kinds): status codes in range, a
   failed fetch says why, no newest date after the as-of date, no more dated items than items;
 * ``sites`` — per run kind and site: the share of its home page and registered column fetches that
-  succeeded, and the share of its loaded, non-empty column pages whose publish dates could be read. A
+  succeeded (a warning per site; a failure when it is low for many sites at once), and the share of its loaded, non-empty column pages whose publish dates could be read. A
   site whose lists lost their dates (a template change) fails ``column_pages_dated_share`` by name;
   it is the same rule as the column check's ``extraction_failed`` (rules ``columns.extraction_*``).
   Links and crawled pages are left out of the fetch ratio: a broken link is a finding, not a failed run.
@@ -92,12 +92,21 @@ def _site_params(ctx: SuiteContext) -> dict[str, Any]:
 
 def _sites(ctx: SuiteContext) -> list[object]:
     ratio = float(ctx.quality("min_fetch_ok_ratio", 0.5))
+    most = float(ctx.quality("min_sites_fetched_share", 0.8))
     share = min_dated_share(ctx)
     return [
+        # One site that is down is a finding (site_unreachable, column_unreachable), not a reason to hold
+        # every unit's notice: per site this is a warning. Many sites failing at once points at the
+        # monitor's own network, and then every unreachable finding of the run is suspect.
         named(gxe.ExpectColumnValuesToBeBetween, "site_fetch_success_ratio",
-              f"该站首页和栏目抓取成功率低于 {ratio:.0%}（网络或对方拦截？）/ less than {ratio:.0%} of the "
-              "site's home page and column fetches succeeded (network outage or blocking?)",
-              column="fetch_ok_ratio", min_value=ratio),
+              f"该站首页和栏目抓取成功率低于 {ratio:.0%}（网站故障或对方拦截？）/ less than {ratio:.0%} of the "
+              "site's home page and column fetches succeeded (site down or blocking us?)",
+              column="fetch_ok_ratio", min_value=ratio, severity="warning"),
+        named(gxe.ExpectColumnValuesToBeBetween, "fetch_success_most_sites",
+              f"抓取成功率达到 {ratio:.0%} 的网站不足 {most:.0%}（本机网络故障？）：本次无法访问类结论不可信 / "
+              f"fewer than {most:.0%} of the sites had {ratio:.0%} of their fetches succeed (the monitor's own "
+              "network?): this run's unreachable findings cannot be trusted",
+              column="fetch_ok_ratio", min_value=ratio, mostly=most),
         named(gxe.ExpectColumnValuesToBeBetween, "column_pages_dated_share",
               f"栏目页能打开且有条目，但能读出发布日期的不超过 {share:.0%}（网站改版？）：该站栏目结论暂缓，"
               f"记为 extraction_failed / column pages load and list items, yet at most {share:.0%} of them "

@@ -123,8 +123,17 @@ def test_observations_threshold_agrees_with_extraction_failed(ctx: SuiteContext)
 
 
 def test_observations_fetch_ratio(ctx: SuiteContext) -> None:
-    failures = _run("observations", "sites", [_site_row("3607000012", 5, 5, ratio=0.2)], ctx)
-    assert _names(failures) == {"site_fetch_success_ratio"}
+    # One site down among five is its own finding: reported as a warning, the run stands.
+    rows = [_site_row(f"360700001{i}", 5, 5) for i in range(4)] + [_site_row("3607000099", 5, 5, ratio=0.2)]
+    failures = _run("observations", "sites", rows, ctx)
+    assert [(f.name, f.severity, f.keys) for f in failures] == [
+        ("site_fetch_success_ratio", "warning", ["columns 3607000099"])
+    ]
+    # Most sites failing at once: the monitor's network, not the sites — the run fails.
+    rows = [_site_row(f"360700001{i}", 5, 5, ratio=0.0) for i in range(4)] + [_site_row("3607000099", 5, 5)]
+    failures = {f.name: f for f in _run("observations", "sites", rows, ctx)}
+    assert set(failures) == {"site_fetch_success_ratio", "fetch_success_most_sites"}
+    assert failures["fetch_success_most_sites"].severity == "critical"
 
 
 def test_observations_fetches(ctx: SuiteContext) -> None:
