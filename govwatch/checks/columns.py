@@ -102,14 +102,11 @@ def check_site(obs: SiteObs, as_of: date, rules: Rules) -> SiteVerdict:
 
     # Home page.
     if "homepage_stale" not in withheld:
-        f = _home(obs, as_of, rules, has_readable=bool(readable), base=base)
-        if f is None and not (obs.home.ok and obs.home.listing is not None):
-            withheld.add("homepage_stale")  # the home page did not load: judged by availability, not here
-        elif f is not None:
-            if f == "withhold":
-                withheld.add("homepage_stale")
-            else:
-                findings.append(f)
+        judged, home_finding = _home(obs, as_of, rules, has_readable=bool(readable), base=base)
+        if not judged:
+            withheld.add("homepage_stale")
+        elif home_finding is not None:
+            findings.append(home_finding)
 
     overdue_key: list[str] = []
     overdue_all: list[str] = []
@@ -127,9 +124,9 @@ def check_site(obs: SiteObs, as_of: date, rules: Rules) -> SiteVerdict:
                 )
             )
             continue
-        if failed:
-            continue
         listing = page.listing
+        if failed or listing is None:
+            continue
         limit = rules.column_limit(col.category, col.max_age_days)
         is_key = col.category == "news" or (col.category in ("notice", "policy") and col.level == 1)
         if listing.blank:
@@ -200,24 +197,28 @@ def check_site(obs: SiteObs, as_of: date, rules: Rules) -> SiteVerdict:
     return SiteVerdict(findings=findings, withheld=withheld, extraction_failed=failed)
 
 
-def _home(obs: SiteObs, as_of: date, rules: Rules, *, has_readable: bool, base: dict) -> Finding | str | None:
+def _home(
+    obs: SiteObs, as_of: date, rules: Rules, *, has_readable: bool, base: dict[str, str]
+) -> tuple[bool, Finding | None]:
+    """(judged, finding) for homepage_stale. A home page that did not load is judged by the availability
+    checks, not here; one without any readable date is judged only when the site's columns show dates."""
     home = obs.home
     if not home.ok or home.listing is None:
-        return None
+        return False, None
     limit = int(rules.get("homepage.max_age_days", 14))
     listing = home.listing
     if listing.newest_date is None:
         if not has_readable:
-            return "withhold"  # neither home page nor columns show readable dates: cannot judge
+            return False, None
         what = "首页未列出任何信息" if listing.item_count == 0 else "首页信息无可见发布日期"
-        return make(
+        return True, make(
             rules, "homepage_stale", "site", obs.site.id, f"{what}，视为未更新", evidence_url=home.url, **base
         )
     age = _age(as_of, listing.newest_date)
     if age > limit:
-        return make(
+        return True, make(
             rules, "homepage_stale", "site", obs.site.id,
             f"首页最新信息 {listing.newest_date.isoformat()}，超过 {limit} 天未更新（已 {age} 天）",
             evidence_url=home.url, **base,
         )  # fmt: skip
-    return None
+    return True, None

@@ -86,23 +86,23 @@ def decode(body: bytes, content_type: str = "") -> tuple[str, str | None]:
         return "", header_charset(content_type)
     if not is_textual(content_type, body):
         return "", None
-    for bom, enc in _BOMS:
+    for bom, bom_enc in _BOMS:
         if body.startswith(bom):
-            return body[len(bom) :].decode(enc, "replace"), enc
+            return body[len(bom) :].decode(bom_enc, "replace"), bom_enc
     declared = [e for e in (header_charset(content_type), meta_charset(body)) if e]
     # Valid UTF-8 holding non-ASCII bytes is UTF-8 whatever the label says: GBK text practically never
     # forms valid UTF-8, while UTF-8 bytes often decode "cleanly" as GB18030 into mojibake (pages saved
     # or re-encoded by a CMS keep their old gb2312 <meta>).
-    text = _strict(body, "utf-8")
+    text: str | None = _strict(body, "utf-8")
     if text is not None:
         if body.isascii() and declared:
             return text, declared[0]
         return text, "utf-8"
-    for enc in dict.fromkeys(declared):
-        text = _strict(body, enc)
+    for label in dict.fromkeys(declared):
+        text = _strict(body, label)
         if text is not None:
-            return text, enc
-    enc = _detect(body)
+            return text, label
+    enc: str | None = _detect(body)
     if enc not in ("gb18030", "big5", "big5hkscs") and _strict(body, "gb18030") is not None:
         # These are Chinese government pages: undeclared non-UTF-8 text that is valid GB18030 is GB18030,
         # whatever a statistical guess on a short page says.
