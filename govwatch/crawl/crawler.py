@@ -97,13 +97,15 @@ async def crawl_site(
     hosts: frozenset[str],
     config: CrawlConfig,
     *,
-    on_fetch: Callable[[Page, Any], None] | None = None,
+    on_fetch: Callable[[Page, Any, frozenset[str]], None] | None = None,
     path_prefix: str = "/",
 ) -> CrawlResult:
     """Crawl one site breadth-first with ``get`` (``Fetcher.get``); never raises for a bad page.
 
     ``path_prefix`` keeps the crawl inside one directory when several registered sites share a host
-    (departments under a portal's host: ``/slj/``, ``/fgw/``)."""
+    (departments under a portal's host: ``/slj/``, ``/fgw/``). ``on_fetch(page, raw, hosts)`` sees every
+    page and attachment as it arrives (with the site's hosts as known then), so that a caller can scan it
+    and let its markup go instead of holding a whole site in memory."""
     start = normalize_url(start_url) or start_url
     result = CrawlResult(start_url=start, hosts=hosts)
     guard = TrapGuard(config.max_query_variants, config.max_calendar_pages)
@@ -137,7 +139,7 @@ async def crawl_site(
             result.pages.append(page)
             result.fetched[page.url] = raw
             if on_fetch:
-                on_fetch(page, raw)
+                on_fetch(page, raw, hosts)
             for link in page.links:
                 result.links.setdefault(link.url, []).append(link)
                 if link.url in seen:
@@ -166,7 +168,7 @@ async def crawl_site(
         result.attachments.append(page)
         result.fetched[page.url] = raw
         if on_fetch:
-            on_fetch(page, raw)
+            on_fetch(page, raw, hosts)
     return result
 
 
