@@ -16,8 +16,19 @@ import os
 
 os.environ["GX_ANALYTICS_ENABLED"] = "false"
 
-import great_expectations as gx  # noqa: E402  (must follow the environment change above)
+# The imports below must follow the environment change above.
+import great_expectations as gx  # noqa: E402
 import great_expectations.expectations as gxe  # noqa: E402
+from great_expectations.core.run_identifier import RunIdentifier  # noqa: E402
+from great_expectations.data_context.types.base import (  # noqa: E402
+    DataContextConfig,
+    InMemoryStoreBackendDefaults,
+    ProgressBarsConfig,
+)
+from great_expectations.data_context.types.resource_identifiers import (  # noqa: E402
+    ExpectationSuiteIdentifier,
+    ValidationResultIdentifier,
+)
 
 try:  # present in some 1.x releases; absent in others
     from great_expectations.data_context._version_checker import _VersionChecker
@@ -27,4 +38,13 @@ try:  # present in some 1.x releases; absent in others
 except ImportError:  # pragma: no cover - depends on the installed release
     pass
 
-__all__ = ["gx", "gxe"]
+__all__ = [
+    "DataContextConfig",
+    "ExpectationSuiteIdentifier",
+    "InMemoryStoreBackendDefaults",
+    "ProgressBarsConfig",
+    "RunIdentifier",
+    "ValidationResultIdentifier",
+    "gx",
+    "gxe",
+]

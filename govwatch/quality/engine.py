@@ -54,13 +54,7 @@ class Outcome:
 
 def _context(root: Path | None) -> Any:
     """An ephemeral context; with ``root``, results and Data Docs on disk under it."""
-    from great_expectations.data_context.types.base import (
-        DataContextConfig,
-        InMemoryStoreBackendDefaults,
-        ProgressBarsConfig,
-    )
-
-    from govwatch.quality._gx import gx
+    from govwatch.quality._gx import DataContextConfig, InMemoryStoreBackendDefaults, ProgressBarsConfig, gx
 
     defaults = InMemoryStoreBackendDefaults()
     stores = dict(defaults.stores)
@@ -122,13 +116,7 @@ def run_jobs(
     ``keep_since`` are dropped (retention keeps the index quick to rebuild). ``other_suites`` are
     suites not run now but kept in the Data Docs' list of suites.
     """
-    from great_expectations.core.run_identifier import RunIdentifier
-    from great_expectations.data_context.types.resource_identifiers import (
-        ExpectationSuiteIdentifier,
-        ValidationResultIdentifier,
-    )
-
-    from govwatch.quality._gx import gx
+    from govwatch.quality._gx import ExpectationSuiteIdentifier, RunIdentifier, ValidationResultIdentifier, gx
 
     outcomes: list[Outcome] = []
     with _locked(root):

@@ -226,3 +226,28 @@ def test_report_text_and_gate_message() -> None:
     exc = ValidationGateFailed(report)
     assert isinstance(exc, Exception) and exc.report is report
     assert DATES_EXPECTATION in str(exc)
+
+
+def test_gx_runs_offline_and_builds_data_docs(
+    ctx: SuiteContext, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import socket
+
+    attempts: list[object] = []
+
+    def refuse(self: socket.socket, address: object) -> None:
+        attempts.append(address)
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: refuse(None, a))  # type: ignore[arg-type]
+    module = load_suite("registry", from_env({}))  # imports GX through govwatch.quality._gx
+    assert os.environ["GX_ANALYTICS_ENABLED"] == "false"
+    spec = next(b for b in module.BATCHES if b.name == "sites")
+    job = Job("registry", "sites", pd.DataFrame(GOOD_SITES), spec.expectations(ctx))
+    [outcome], docs = run_jobs([job], root=tmp_path / "gx", run_name="as_of=2026-11-20")
+    assert outcome.failures == [] and attempts == []
+    assert docs == str(tmp_path / "gx" / "data_docs" / "index.html")
+    page = next((tmp_path / "gx" / "data_docs" / "validations").rglob("*.html")).read_text(encoding="utf-8")
+    assert "https://cdn" not in page and "govwatch:offline" in page
