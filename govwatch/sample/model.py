@@ -54,9 +54,10 @@ class Item:
     time: str = "09:30"
     html: str = ""  # raw extra HTML appended to the body (may hold placeholders)
     attachments: list[Attachment] = field(default_factory=list)
-    related: list[tuple[str, str]] = field(default_factory=list)  # (label + text, href)
+    related: list[tuple[str, Item]] = field(default_factory=list)  # (label, the linked item)
     message: Message | None = None
     doc_no: str = ""
+    pinned: bool = False  # 置顶: listed first whatever its date
 
 
 @dataclass
@@ -106,6 +107,11 @@ class SiteSpec:
         return next(c for c in self.columns if c.id == cid)
 
 
+def display_order(items: list[Item]) -> list[Item]:
+    """How a CMS lists items: pinned (置顶) first, then newest first."""
+    return [i for i in items if i.pinned] + [i for i in items if not i.pinned]
+
+
 @dataclass
 class Post:
     title: str
@@ -125,6 +131,8 @@ class AccountSpec:
     posts: list[Post] = field(default_factory=list)
     menu: dict[str, Any] | None = None  # WeChat get_current_selfmenu_info body (URLs may hold placeholders)
     interaction_path: str | None = None  # path on the outside host, or None
+    utc_times: bool = False  # feed timestamps written in UTC (GMT / Z) instead of +08:00
+    oldest_first: bool = False  # feed entries in ascending order
 
     @property
     def feed_path(self) -> str:

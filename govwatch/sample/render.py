@@ -18,11 +18,11 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from email.utils import format_datetime
 
 from govwatch.sample.docs import make_docx, make_pdf
-from govwatch.sample.model import DEAD, OUT, AccountSpec, ColumnSpec, Item, Province, SiteSpec
+from govwatch.sample.model import DEAD, OUT, AccountSpec, ColumnSpec, Item, Province, SiteSpec, display_order
 
 WEEKDAYS = "一二三四五六日"
 HTML_UTF8 = "text/html; charset=utf-8"
@@ -63,11 +63,11 @@ class Links:
         while "@@COL:" in raw:
             start = raw.index("@@COL:")
             end = raw.index("@@", start + 6)
-            raw = raw[:start] + self.cols[raw[start + 6:end]].path + raw[end + 2:]
+            raw = raw[:start] + self.cols[raw[start + 6 : end]].path + raw[end + 2 :]
         while "@@ITEM:" in raw:
             start = raw.index("@@ITEM:")
             end = raw.index("@@", start + 7)
-            raw = raw[:start] + self.items[int(raw[start + 7:end])].path + raw[end + 2:]
+            raw = raw[:start] + self.items[int(raw[start + 7 : end])].path + raw[end + 2 :]
         return raw
 
 
@@ -94,8 +94,10 @@ def _banner(fam: str, as_of: date) -> str:
     if fam == "A":
         return f'<div class="top"><span class="today">今天是{as_of.year}年{as_of.month}月{as_of.day}日 {wd}</span></div>'
     if fam == "B":
-        return (f'<div class="head-top"><span id="date">{as_of.year}年{as_of.month:02d}月{as_of.day:02d}日 {wd}</span>'
-                f"<span>欢迎访问本网站！</span></div>")
+        return (
+            f'<div class="head-top"><span id="date">{as_of.year}年{as_of.month:02d}月{as_of.day:02d}日 {wd}</span>'
+            f"<span>欢迎访问本网站！</span></div>"
+        )
     if fam == "C":
         return f'<table class="topbar" width="100%"><tr><td class="topdate">今天是：{as_of.year}年{as_of.month}月{as_of.day}日 {wd}</td></tr></table>'
     return f'<div class="toolbar"><em class="clock">{as_of:%Y-%m-%d} {wd}</em></div>'
@@ -103,12 +105,23 @@ def _banner(fam: str, as_of: date) -> str:
 
 def _nav(fam: str, nav: list[tuple[str, str]]) -> str:
     if fam == "A":
-        return '<div class="nav"><ul>' + "".join(f'<li><a href="{h}">{esc(t)}</a></li>' for t, h in nav) + "</ul></div>"
+        return (
+            '<div class="nav"><ul>'
+            + "".join(f'<li><a href="{h}">{esc(t)}</a></li>' for t, h in nav)
+            + "</ul></div>"
+        )
     if fam == "B":
-        return ('<div class="menu"><table cellspacing="0"><tr>'
-                + "".join(f'<td><a href="{h}" target="_self">{esc(t)}</a></td>' for t, h in nav) + "</tr></table></div>")
+        return (
+            '<div class="menu"><table cellspacing="0"><tr>'
+            + "".join(f'<td><a href="{h}" target="_self">{esc(t)}</a></td>' for t, h in nav)
+            + "</tr></table></div>"
+        )
     if fam == "C":
-        return '<div id="nav">' + "".join(f'<div class="navitem"><a href="{h}">{esc(t)}</a></div>' for t, h in nav) + "</div>"
+        return (
+            '<div id="nav">'
+            + "".join(f'<div class="navitem"><a href="{h}">{esc(t)}</a></div>' for t, h in nav)
+            + "</div>"
+        )
     return '<div id="menu">' + "".join(f'<a class="m" href="{h}">{esc(t)}</a>' for t, h in nav) + "</div>"
 
 
@@ -118,23 +131,31 @@ def _footer(fam: str, site: SiteSpec, prov: Province, unit_name: str, out: str) 
     friends = " ".join(f'<a href="{h}" target="_blank">{esc(t)}</a>' for t, h in site.friend_links)
     beian = f'<a href="{out}/beian/" target="_blank">{esc(site.icp)}</a>'
     if fam == "A":
-        return (f'<div class="links"><span>友情链接：</span>{friends}</div><div class="footer"><p>{links}</p>'
-                f"<p>主办单位：{esc(unit_name)}　地址：{prov.city}云州大道{site.host * 3 + 1}号　电话：0797-8{site.host:03d}123</p>"
-                f"<p>网站标识码：{site.id}　{beian}　{esc(site.police)}</p>"
-                f"<p>版权所有 &copy; {site.since}-{year} {esc(site.name)}</p></div>")
+        return (
+            f'<div class="links"><span>友情链接：</span>{friends}</div><div class="footer"><p>{links}</p>'
+            f"<p>主办单位：{esc(unit_name)}　地址：{prov.city}云州大道{site.host * 3 + 1}号　电话：0797-8{site.host:03d}123</p>"
+            f"<p>网站标识码：{site.id}　{beian}　{esc(site.police)}</p>"
+            f"<p>版权所有 &copy; {site.since}-{year} {esc(site.name)}</p></div>"
+        )
     if fam == "B":
-        return (f'<div class="yqlj"><h4>友情链接</h4>{friends}</div><div class="foot"><p>{links}</p>'
-                f"<p>{esc(site.name)} 版权所有 Copyright&copy; {year} All Rights Reserved</p>"
-                f"<p>{beian} | {esc(site.police)} | 网站标识码：{site.id}</p>"
-                f"<p>主办：{esc(unit_name)}　承办：{esc(unit_name)}信息中心</p></div>")
+        return (
+            f'<div class="yqlj"><h4>友情链接</h4>{friends}</div><div class="foot"><p>{links}</p>'
+            f"<p>{esc(site.name)} 版权所有 Copyright&copy; {year} All Rights Reserved</p>"
+            f"<p>{beian} | {esc(site.police)} | 网站标识码：{site.id}</p>"
+            f"<p>主办：{esc(unit_name)}　承办：{esc(unit_name)}信息中心</p></div>"
+        )
     if fam == "C":
-        return (f'<div class="friend">友情链接：{friends}</div><div id="footer">{links}<br>'
-                f"Copyright &copy; {site.since}-{year} {esc(site.name)} 版权所有<br>"
-                f"{beian} 网站标识码：{site.id} {esc(site.police)}<br>"
-                f"主办：{esc(unit_name)} 技术支持：云州信息科技有限公司 建议使用IE8.0以上浏览器</div>")
-    return (f'<footer class="ft"><nav class="flinks">{friends}</nav><div class="ft-links">{links}</div>'
-            f"<div>&copy; {year} {esc(site.name)} · 网站标识码{site.id} · {beian} · {esc(site.police)}</div>"
-            f"<div>主办：{esc(unit_name)}</div></footer>")
+        return (
+            f'<div class="friend">友情链接：{friends}</div><div id="footer">{links}<br>'
+            f"Copyright &copy; {site.since}-{year} {esc(site.name)} 版权所有<br>"
+            f"{beian} 网站标识码：{site.id} {esc(site.police)}<br>"
+            f"主办：{esc(unit_name)} 技术支持：云州信息科技有限公司 建议使用IE8.0以上浏览器</div>"
+        )
+    return (
+        f'<footer class="ft"><nav class="flinks">{friends}</nav><div class="ft-links">{links}</div>'
+        f"<div>&copy; {year} {esc(site.name)} · 网站标识码{site.id} · {beian} · {esc(site.police)}</div>"
+        f"<div>主办：{esc(unit_name)}</div></footer>"
+    )
 
 
 CSS = {
@@ -145,39 +166,55 @@ CSS = {
 }
 
 
-def _page(fam: str, site: SiteSpec, prov: Province, unit_name: str, out: str, title: str, body: str,
-          meta: str = "") -> str:
+def _page(
+    fam: str, site: SiteSpec, prov: Province, unit_name: str, out: str, title: str, body: str, meta: str = ""
+) -> str:
     gbk_meta = site.encoding == "gbk"
     if fam == "A":
-        head = (f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{esc(title)}</title>'
-                f'<meta name="SiteName" content="{esc(site.name)}"><meta name="SiteIDCode" content="{site.id}">{meta}')
+        head = (
+            f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{esc(title)}</title>'
+            f'<meta name="SiteName" content="{esc(site.name)}"><meta name="SiteIDCode" content="{site.id}">{meta}'
+        )
     elif fam == "B":
-        head = ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
-                '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
-                '<html xmlns="http://www.w3.org/1999/xhtml"><head>'
-                '<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />'
-                f"<title>{esc(title)}</title><meta name=\"SiteName\" content=\"{esc(site.name)}\" />"
-                f'<meta name="SiteDomain" content="" /><meta name="SiteIDCode" content="{site.id}" />{meta}')
+        head = (
+            '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
+            '<html xmlns="http://www.w3.org/1999/xhtml"><head>'
+            '<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />'
+            f'<title>{esc(title)}</title><meta name="SiteName" content="{esc(site.name)}" />'
+            f'<meta name="SiteDomain" content="" /><meta name="SiteIDCode" content="{site.id}" />{meta}'
+        )
     elif fam == "C":
-        head = (f'<html><head><meta charset="gbk"><title>{esc(site.name)}--{esc(title)}</title>'
-                f'<meta name="SiteIDCode" content="{site.id}">{meta}')
+        head = (
+            f'<html><head><meta charset="gbk"><title>{esc(site.name)}--{esc(title)}</title>'
+            f'<meta name="SiteIDCode" content="{site.id}">{meta}'
+        )
     else:
-        charset = ('<meta http-equiv="Content-Type" content="text/html; charset=gb2312">' if gbk_meta
-                   else '<meta charset="utf-8">')
-        head = f'<!doctype html>\n<html><head>{charset}<title>{esc(title)} - {esc(site.name)}</title>{meta}'
+        charset = (
+            '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+            if gbk_meta
+            else '<meta charset="utf-8">'
+        )
+        head = f"<!doctype html>\n<html><head>{charset}<title>{esc(title)} - {esc(site.name)}</title>{meta}"
     head += '<link rel="stylesheet" href="/css/site.css"><script src="/js/common.js"></script></head>'
-    logo = {"A": '<div class="header"><h1 class="logo">{}</h1></div>',
-            "B": '<div class="banner"><div class="logo"><img src="/css/logo.gif" alt="{}" /></div></div>',
-            "C": '<div id="header"><div class="sitename">{}</div></div>',
-            "D": '<header class="hd"><div class="site-title">{}</div></header>'}[fam].format(esc(site.name))
-    return (f"{head}<body>{_banner(fam, prov.as_of)}{logo}{_nav(fam, site.nav)}"
-            f'<div class="main">{body}</div>{_footer(fam, site, prov, unit_name, out)}</body></html>')
+    logo = {
+        "A": '<div class="header"><h1 class="logo">{}</h1></div>',
+        "B": '<div class="banner"><div class="logo"><img src="/css/logo.gif" alt="{}" /></div></div>',
+        "C": '<div id="header"><div class="sitename">{}</div></div>',
+        "D": '<header class="hd"><div class="site-title">{}</div></header>',
+    }[fam].format(esc(site.name))
+    return (
+        f"{head}<body>{_banner(fam, prov.as_of)}{logo}{_nav(fam, site.nav)}"
+        f'<div class="main">{body}</div>{_footer(fam, site, prov, unit_name, out)}</body></html>'
+    )
 
 
 # --- lists, details, home ------------------------------------------------------------------------------------
 
 
-def _item_rows(fam: str, col: ColumnSpec, items: list[Item], *, short: bool = False, nodates: bool = False) -> str:
+def _item_rows(
+    fam: str, col: ColumnSpec, items: list[Item], *, short: bool = False, nodates: bool = False
+) -> str:
     rows = []
     for it in items:
         d = script_date(it.date, it.time) if nodates else fmt_date(fam, it.date, short)
@@ -185,14 +222,18 @@ def _item_rows(fam: str, col: ColumnSpec, items: list[Item], *, short: bool = Fa
         if fam == "A":
             rows.append(f'<li><a href="{it.path}" target="_blank" title="{t}">{t}</a><span>{d}</span></li>')
         elif fam == "B":
-            rows.append(f'<tr><td class="bt"><a href="{it.path}" target="_blank" title="{t}">{t}</a></td>'
-                        f'<td class="rq" width="100">{d}</td></tr>')
+            rows.append(
+                f'<tr><td class="bt"><a href="{it.path}" target="_blank" title="{t}">{t}</a></td>'
+                f'<td class="rq" width="100">{d}</td></tr>'
+            )
         elif fam == "C":
             if short:
                 rows.append(f'<p><a href="{it.path}" target="_blank">{t}</a><i>{d}</i></p>')
             else:
-                rows.append(f'<div class="list_item"><div class="list_tit"><a href="{it.path}" target="_blank">{t}</a></div>'
-                            f'<div class="list_time">{d}</div></div>')
+                rows.append(
+                    f'<div class="list_item"><div class="list_tit"><a href="{it.path}" target="_blank">{t}</a></div>'
+                    f'<div class="list_time">{d}</div></div>'
+                )
         else:
             rows.append(f'<dd><em>{d}</em><a href="{it.path}" target="_blank">{t}</a></dd>')
     if fam == "A":
@@ -212,14 +253,20 @@ def _consult_rows(fam: str, items: list[Item]) -> str:
         assert m is not None
         ans = fmt_date(fam, m.answered) if m.answered else "—"
         if fam == "C":
-            rows.append(f'<div class="list_item"><div class="list_tit"><a href="{it.path}">{esc(it.title)}</a></div>'
-                        f'<div class="list_time">留言时间：{fmt_date(fam, m.asked)}　状态：{m.status}</div></div>')
+            rows.append(
+                f'<div class="list_item"><div class="list_tit"><a href="{it.path}">{esc(it.title)}</a></div>'
+                f'<div class="list_time">留言时间：{fmt_date(fam, m.asked)}　状态：{m.status}</div></div>'
+            )
         elif fam == "D":
-            rows.append(f'<dd><em>{fmt_date(fam, m.asked)}</em><a href="{it.path}">{esc(it.title)}</a>'
-                        f'<span class="st">{m.status}</span></dd>')
+            rows.append(
+                f'<dd><em>{fmt_date(fam, m.asked)}</em><a href="{it.path}">{esc(it.title)}</a>'
+                f'<span class="st">{m.status}</span></dd>'
+            )
         else:
-            rows.append(f'<tr><td><a href="{it.path}">{esc(it.title)}</a></td><td>{fmt_date(fam, m.asked)}</td>'
-                        f"<td>{ans}</td><td>{m.status}</td></tr>")
+            rows.append(
+                f'<tr><td><a href="{it.path}">{esc(it.title)}</a></td><td>{fmt_date(fam, m.asked)}</td>'
+                f"<td>{ans}</td><td>{m.status}</td></tr>"
+            )
     if fam == "C":
         return '<div class="list_box hd">' + "".join(rows) + "</div>"
     if fam == "D":
@@ -244,8 +291,12 @@ def page_path(fam: str, first: str, n: int) -> str:
     if n == 1:
         return first
     base = first.rsplit("/", 1)[0]
-    return {"A": f"{base}/index_{n}.html", "B": f"{base}/index_{n - 1}.html",
-            "C": f"{base}/list_{n}.shtml", "D": f"{base}/list_{n}.html"}[fam]
+    return {
+        "A": f"{base}/index_{n}.html",
+        "B": f"{base}/index_{n - 1}.html",
+        "C": f"{base}/list_{n}.shtml",
+        "D": f"{base}/list_{n}.html",
+    }[fam]
 
 
 def page_count(col: ColumnSpec) -> int:
@@ -258,11 +309,15 @@ def _pager(fam: str, col: ColumnSpec, n: int, pages: int, count: int) -> str:
     nav = ""
     if pages > 1:
         links = [("首页", 1), ("上一页", n - 1), ("下一页", n + 1), ("尾页", pages)]
-        nav = " ".join(f'<a href="{page_path(fam, col.path, k)}">{t}</a>' for t, k in links if 1 <= k <= pages and k != n)
-    return {"A": f'<div class="page">共{count}条记录 {n}/{pages}页 {nav}</div>',
-            "B": f'<div class="page">共 {count} 条 {nav}</div>',
-            "C": f'<div class="pages">记录总数：{count} 页次：{n}/{pages} {nav}</div>',
-            "D": f'<div class="pager">第{n}页 {nav}</div>'}[fam]
+        nav = " ".join(
+            f'<a href="{page_path(fam, col.path, k)}">{t}</a>' for t, k in links if 1 <= k <= pages and k != n
+        )
+    return {
+        "A": f'<div class="page">共{count}条记录 {n}/{pages}页 {nav}</div>',
+        "B": f'<div class="page">共 {count} 条 {nav}</div>',
+        "C": f'<div class="pages">记录总数：{count} 页次：{n}/{pages} {nav}</div>',
+        "D": f'<div class="pager">第{n}页 {nav}</div>',
+    }[fam]
 
 
 def list_page(site: SiteSpec, col: ColumnSpec, n: int = 1) -> str:
@@ -274,12 +329,14 @@ def list_page(site: SiteSpec, col: ColumnSpec, n: int = 1) -> str:
     elif col.category == "consult":
         inner = _consult_rows(fam, col.items)
     else:
-        chunk = col.items[(n - 1) * PAGE_SIZE:n * PAGE_SIZE]
+        chunk = display_order(col.items)[(n - 1) * PAGE_SIZE : n * PAGE_SIZE]
         inner = _item_rows(fam, col, chunk, nodates=col.state == "nodates")
     crumb = f'当前位置：<a href="/">首页</a> &gt; {"<span>" + esc(col.parent) + "</span> &gt; " if col.parent else ""}{esc(col.name)}'
     count = 0 if col.state == "blank" else len(col.items)
     pager = _pager(fam, col, n, pages, count)
-    return f'<div class="crumb">{crumb}</div><div class="col-title"><h2>{esc(col.name)}</h2></div>{inner}{pager}'
+    return (
+        f'<div class="crumb">{crumb}</div><div class="col-title"><h2>{esc(col.name)}</h2></div>{inner}{pager}'
+    )
 
 
 def _with_sidebar(fam: str, body: str, side: str) -> str:
@@ -297,19 +354,28 @@ def detail_page(site: SiteSpec, col: ColumnSpec, it: Item, links: Links) -> tupl
     d = script_date(it.date, it.time) if nodates else None
     if it.message is not None:
         m = it.message
-        ans = (f"<p>答复时间：{fmt_date('A' if fam == 'B' else fam, m.answered)}</p><p>答复内容：{esc(m.answer)}</p>"
-               if m.answered else f"<p>答复状态：{m.status}</p>")
-        body = (f'<div class="hd-detail"><h2>{esc(it.title)}</h2><p>留言人：{esc(m.asker)}</p>'
-                f"<p>留言时间：{fmt_date('A' if fam == 'B' else fam, m.asked)}</p><p>留言内容：{esc(m.question)}</p>"
-                f"<p>答复单位：{esc(site.name)}</p>{ans}</div>")
+        ans = (
+            f"<p>答复时间：{fmt_date('A' if fam == 'B' else fam, m.answered)}</p><p>答复内容：{esc(m.answer)}</p>"
+            if m.answered
+            else f"<p>答复状态：{m.status}</p>"
+        )
+        body = (
+            f'<div class="hd-detail"><h2>{esc(it.title)}</h2><p>留言人：{esc(m.asker)}</p>'
+            f"<p>留言时间：{fmt_date('A' if fam == 'B' else fam, m.asked)}</p><p>留言内容：{esc(m.question)}</p>"
+            f"<p>答复单位：{esc(site.name)}</p>{ans}</div>"
+        )
         return body, ""
     paras = "".join(f"<p>{esc(p)}</p>" for p in it.paras)
     if it.doc_no:
         paras = f'<p class="wh">{esc(it.doc_no)}</p>' + paras
     extra = links(it.html) if it.html else ""
-    atts = "".join(f'<p class="attach">附件：<a href="{a.path}">{esc(a.name)}</a></p>' for a in it.attachments)
-    rel = "".join(f'<div class="related">{label}<a href="{other.path}">{esc(other.title)}</a></div>'
-                  for label, other in it.related)
+    atts = "".join(
+        f'<p class="attach">附件：<a href="{a.path}">{esc(a.name)}</a></p>' for a in it.attachments
+    )
+    rel = "".join(
+        f'<div class="related">{label}<a href="{other.path}">{esc(other.title)}</a></div>'
+        for label, other in it.related
+    )
     meta = ""
     if fam == "A":
         date_s = d or f"{it.date:%Y-%m-%d}"
@@ -318,21 +384,25 @@ def detail_page(site: SiteSpec, col: ColumnSpec, it: Item, links: Links) -> tupl
     elif fam == "B":
         date_s = d or f"{it.date:%Y-%m-%d} {it.time}"
         info = f'<div class="xl-info">发布时间：{date_s}　来源：{esc(it.source)}　字号：[大 中 小]</div>'
-        meta = (f'<meta name="ColumnName" content="{esc(col.name)}" /><meta name="ColumnType" content="{esc(col.name)}" />'
-                f'<meta name="ArticleTitle" content="{esc(it.title)}" />'
-                + ("" if nodates else f'<meta name="PubDate" content="{it.date:%Y-%m-%d} {it.time}" />')
-                + f'<meta name="ContentSource" content="{esc(it.source)}" />')
+        meta = (
+            f'<meta name="ColumnName" content="{esc(col.name)}" /><meta name="ColumnType" content="{esc(col.name)}" />'
+            f'<meta name="ArticleTitle" content="{esc(it.title)}" />'
+            + ("" if nodates else f'<meta name="PubDate" content="{it.date:%Y-%m-%d} {it.time}" />')
+            + f'<meta name="ContentSource" content="{esc(it.source)}" />'
+        )
     elif fam == "C":
         date_s = d or f"{it.date.year}年{it.date.month}月{it.date.day}日"
         info = f'<div class="art_info">日期：{date_s}　来源：{esc(it.source)}　浏览次数：<span id="hits">{it.uid % 700 + 21}</span></div>'
     else:
         date_s = d or f"{it.date:%Y.%m.%d} {it.time}:00"
         info = f'<p class="time">{date_s} 来源：{esc(it.source)}</p>'
-    tag = {"A": "h1", "B": "h2", "C": "div class=\"art_tit\"", "D": "h1 class=\"title\""}[fam]
+    tag = {"A": "h1", "B": "h2", "C": 'div class="art_tit"', "D": 'h1 class="title"'}[fam]
     close = tag.split()[0]
-    body = (f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="{col.path}">{esc(col.name)}</a></div>'
-            f'<div class="article"><{tag}>{esc(it.title)}</{close}>{info}<div class="content">{paras}{extra}</div>'
-            f"{atts}{rel}</div>")
+    body = (
+        f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="{col.path}">{esc(col.name)}</a></div>'
+        f'<div class="article"><{tag}>{esc(it.title)}</{close}>{info}<div class="content">{paras}{extra}</div>'
+        f"{atts}{rel}</div>"
+    )
     return body, meta
 
 
@@ -342,7 +412,7 @@ def home_page(site: SiteSpec, links: Links, as_of: date) -> str:
     for col in site.columns:
         if col.state not in ("ok", "nodates") or not col.items:
             continue
-        items = col.items[:6]
+        items = display_order(col.items)[:6]
         if col.category == "consult":
             rows = _item_rows(fam, col, items)
         else:
@@ -351,13 +421,21 @@ def home_page(site: SiteSpec, links: Links, as_of: date) -> str:
             rows = _item_rows(fam, col, items, short=short)
         more = f'<a class="more" href="{col.path}">更多&gt;&gt;</a>'
         if fam == "A":
-            blocks.append(f'<div class="box"><div class="box-t"><h3>{esc(col.name)}</h3>{more}</div>{rows}</div>')
+            blocks.append(
+                f'<div class="box"><div class="box-t"><h3>{esc(col.name)}</h3>{more}</div>{rows}</div>'
+            )
         elif fam == "B":
-            blocks.append(f'<div class="lm"><div class="lm-t"><span>{esc(col.name)}</span>{more}</div>{rows}</div>')
+            blocks.append(
+                f'<div class="lm"><div class="lm-t"><span>{esc(col.name)}</span>{more}</div>{rows}</div>'
+            )
         elif fam == "C":
-            blocks.append(f'<div class="idx_box"><div class="idx_tit"><span class="more">{more}</span>{esc(col.name)}</div>{rows}</div>')
+            blocks.append(
+                f'<div class="idx_box"><div class="idx_tit"><span class="more">{more}</span>{esc(col.name)}</div>{rows}</div>'
+            )
         else:
-            blocks.append(f'<section class="panel"><h3 class="panel-h"><a href="{col.path}">{esc(col.name)}</a></h3>{rows}</section>')
+            blocks.append(
+                f'<section class="panel"><h3 class="panel-h"><a href="{col.path}">{esc(col.name)}</a></h3>{rows}</section>'
+            )
     extra = links(site.home_html) if site.home_html else ""
     return "".join(blocks) + extra
 
@@ -391,8 +469,11 @@ def render_site(prov: Province, site: SiteSpec, bases: dict[str, str], out: str)
     fam = site.family
     links = Links(site, bases, out)
     # a resolved copy: the province itself stays address-free and can be served again elsewhere
-    site = replace(site, nav=[(t, links(h)) for t, h in site.nav],
-                   friend_links=[(t, links(h)) for t, h in site.friend_links])
+    site = replace(
+        site,
+        nav=[(t, links(h)) for t, h in site.nav],
+        friend_links=[(t, links(h)) for t, h in site.friend_links],
+    )
     unit = next((u.name for u in prov.units if u.id == site.unit), site.name)
     pages: dict[str, Resp] = {}
 
@@ -405,18 +486,33 @@ def render_site(prov: Province, site: SiteSpec, bases: dict[str, str], out: str)
         if col.state == "missing":
             continue
         for n in range(1, page_count(col) + 1):
-            put(page_path(fam, col.path, n), col.name, _with_sidebar(fam, list_page(site, col, n), links(site.sidebar)))
+            put(
+                page_path(fam, col.path, n),
+                col.name,
+                _with_sidebar(fam, list_page(site, col, n), links(site.sidebar)),
+            )
         for it in col.items:
             body, meta = detail_page(site, col, it, links)
             put(it.path, it.title, body, meta)
             for att in it.attachments:
-                data = make_pdf(att.title, att.lines) if att.kind == "pdf" else make_docx(att.title, att.lines)
-                ctype = ("application/pdf" if att.kind == "pdf"
-                         else "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+                data = (
+                    make_pdf(att.title, att.lines) if att.kind == "pdf" else make_docx(att.title, att.lines)
+                )
+                ctype = (
+                    "application/pdf"
+                    if att.kind == "pdf"
+                    else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                )
                 pages[att.path] = Resp(200, ctype, data)
-    zwgk = '<ul class="zwgk">' + "".join(
-        f'<li class="lv{c.level}"><a href="{c.path}">{esc(c.name)}</a></li>' for c in site.columns if c.state != "missing"
-    ) + "</ul>"
+    zwgk = (
+        '<ul class="zwgk">'
+        + "".join(
+            f'<li class="lv{c.level}"><a href="{c.path}">{esc(c.name)}</a></li>'
+            for c in site.columns
+            if c.state != "missing"
+        )
+        + "</ul>"
+    )
     put("/zwgk/index.html", "政务公开", _simple(fam, "政务公开", zwgk))
     put("/wzdt/index.html", "网站地图", _simple(fam, "网站地图", _sitemap(site)))
     for path, (title, raw) in site.pages.items():
@@ -424,7 +520,8 @@ def render_site(prov: Province, site: SiteSpec, bases: dict[str, str], out: str)
     pages["/css/site.css"] = Resp(200, "text/css", CSS[fam].encode("utf-8"))
     pages["/css/logo.gif"] = Resp(200, "image/gif", _GIF)
     pages["/js/common.js"] = Resp(
-        200, "application/javascript",
+        200,
+        "application/javascript",
         b"function gwDate(ms){var d=new Date(parseInt(ms,10));return d.getFullYear()+'-'+(d.getMonth()+1)+'-'+d.getDate();}",
     )
     for path, target in site.redirects.items():
@@ -439,34 +536,44 @@ _GIF = bytes.fromhex("47494638396101000100800000ffffff00000021f90401000000002c00
 # --- the outside world: feeds, menus, and the pages outside links point to --------------------------------------
 
 
-def _rfc822(dt: datetime) -> str:
-    return format_datetime(dt)
+def _rfc822(dt: datetime, utc: bool = False) -> str:
+    return format_datetime(dt.astimezone(UTC), usegmt=True) if utc else format_datetime(dt)
 
 
 def feed(acct: AccountSpec, prov: Province, out: str) -> Resp:
     posts = sorted(acct.posts, key=lambda p: p.at, reverse=True)[:15]
     built = datetime.combine(prov.as_of, time(7, 0), tzinfo=posts[0].at.tzinfo)
+    if acct.oldest_first:
+        posts.reverse()
     home = f"{out}/posts/{acct.id}/"
+
+    def iso(dt: datetime) -> str:
+        return dt.astimezone(UTC).isoformat().replace("+00:00", "Z") if acct.utc_times else dt.isoformat()
+
     if acct.feed_format == "rss":
         items = "".join(
-            f"<item><title>{esc(p.title)}</title><link>{out}{p.link}</link><guid isPermaLink=\"true\">{out}{p.link}</guid>"
-            f"<pubDate>{_rfc822(p.at)}</pubDate><description>{esc(p.text)}</description></item>"
+            f'<item><title>{esc(p.title)}</title><link>{out}{p.link}</link><guid isPermaLink="true">{out}{p.link}</guid>'
+            f"<pubDate>{_rfc822(p.at, acct.utc_times)}</pubDate><description>{esc(p.text)}</description></item>"
             for p in posts
         )
-        body = (f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>{esc(acct.name)}</title>'
-                f"<link>{home}</link><description>{esc(acct.name)}</description><language>zh-cn</language>"
-                f"<lastBuildDate>{_rfc822(built)}</lastBuildDate>{items}</channel></rss>")
+        body = (
+            f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>{esc(acct.name)}</title>'
+            f"<link>{home}</link><description>{esc(acct.name)}</description><language>zh-cn</language>"
+            f"<lastBuildDate>{_rfc822(built)}</lastBuildDate>{items}</channel></rss>"
+        )
         return Resp(200, "application/rss+xml; charset=utf-8", body.encode("utf-8"))
     if acct.feed_format == "atom":
         entries = "".join(
             f'<entry><title>{esc(p.title)}</title><link href="{out}{p.link}"/><id>{out}{p.link}</id>'
-            f"<published>{p.at.isoformat()}</published><updated>{p.at.isoformat()}</updated>"
+            f"<published>{iso(p.at)}</published><updated>{iso(p.at)}</updated>"
             f"<summary>{esc(p.text)}</summary></entry>"
             for p in posts
         )
-        body = (f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
-                f"<title>{esc(acct.name)}</title><link href=\"{home}\"/><id>urn:govwatch-sample:{acct.id}</id>"
-                f"<updated>{built.isoformat()}</updated><author><name>{esc(acct.name)}</name></author>{entries}</feed>")
+        body = (
+            f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+            f'<title>{esc(acct.name)}</title><link href="{home}"/><id>urn:govwatch-sample:{acct.id}</id>'
+            f"<updated>{built.isoformat()}</updated><author><name>{esc(acct.name)}</name></author>{entries}</feed>"
+        )
         return Resp(200, "application/atom+xml; charset=utf-8", body.encode("utf-8"))
     doc = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -474,19 +581,30 @@ def feed(acct: AccountSpec, prov: Province, out: str) -> Resp:
         "home_page_url": home,
         "feed_url": f"{out}{acct.feed_path}",
         "items": [
-            {"id": f"{out}{p.link}", "url": f"{out}{p.link}", "title": p.title, "content_text": p.text,
-             "date_published": p.at.isoformat()}
+            {
+                "id": f"{out}{p.link}",
+                "url": f"{out}{p.link}",
+                "title": p.title,
+                "content_text": p.text,
+                "date_published": iso(p.at),
+            }
             for p in posts
         ],
     }
-    return Resp(200, "application/feed+json; charset=utf-8", json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"))
+    return Resp(
+        200,
+        "application/feed+json; charset=utf-8",
+        json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8"),
+    )
 
 
 def render_outside(prov: Province, out: str) -> dict[str, Resp]:
     pages: dict[str, Resp] = {}
     for path, (title, raw) in prov.outside_pages.items():
-        page = (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{esc(title)}</title></head>'
-                f"<body><h1>{esc(title)}</h1>{raw.replace(OUT, out)}</body></html>")
+        page = (
+            f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{esc(title)}</title></head>'
+            f"<body><h1>{esc(title)}</h1>{raw.replace(OUT, out)}</body></html>"
+        )
         pages[path] = Resp(200, HTML_UTF8, page.encode("utf-8"))
     for a in prov.accounts:
         pages[a.feed_path] = feed(a, prov, out)

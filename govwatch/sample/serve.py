@@ -31,8 +31,10 @@ import yaml
 from govwatch.sample.model import Province
 from govwatch.sample.render import Resp, render_outside, render_site
 
-NOT_FOUND = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>404 页面不存在</title></head>'
-             "<body><h1>404</h1><p>您访问的页面不存在或已被删除。</p></body></html>").encode()
+NOT_FOUND = (
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>404 页面不存在</title></head>'
+    "<body><h1>404</h1><p>您访问的页面不存在或已被删除。</p></body></html>"
+).encode()
 UNAVAILABLE = b"<html><body><h1>503 Service Unavailable</h1></body></html>"
 
 
@@ -50,7 +52,9 @@ class _Server(ThreadingHTTPServer):
 
 
 class _HostState:
-    def __init__(self, pages: dict[str, Resp], state: str = "ok", head_refused: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, pages: dict[str, Resp], state: str = "ok", head_refused: frozenset[str] = frozenset()
+    ) -> None:
         self.pages = pages
         self.state = state
         self.fail_every = 0
@@ -85,7 +89,11 @@ def _handler(host: _HostState) -> type[BaseHTTPRequestHandler]:
                 host.hits += 1
                 if path in ("/", "/index.html"):
                     host.home_hits += 1
-                home_fails = bool(host.fail_every) and path in ("/", "/index.html") and host.home_hits % host.fail_every == 0
+                home_fails = (
+                    bool(host.fail_every)
+                    and path in ("/", "/index.html")
+                    and host.home_hits % host.fail_every == 0
+                )
                 state = host.state
             if path.startswith("/__slow__/"):
                 parts = path.split("/")
@@ -250,18 +258,31 @@ class ServedProvince:
             entry: dict[str, Any] = {"id": u.id, "name": u.name}
             if u.parent:
                 entry["parent"] = u.parent
-            entry["contacts"] = [{"name": c.name, "email": c.email, "mobile": c.mobile, "role": c.role} for c in u.contacts]
+            entry["contacts"] = [
+                {"name": c.name, "email": c.email, "mobile": c.mobile, "role": c.role} for c in u.contacts
+            ]
             units.append(entry)
         sites = []
         for s in prov.sites:
-            entry = {"id": s.id, "name": s.name, "url": self.site_url(s.id), "kind": s.kind, "unit": s.unit,
-                     "region": s.region}
+            entry = {
+                "id": s.id,
+                "name": s.name,
+                "url": self.site_url(s.id),
+                "kind": s.kind,
+                "unit": s.unit,
+                "region": s.region,
+            }
             if s.has_services is not None:
                 entry["has_services"] = s.has_services
             cols = []
             for c in s.columns:
-                col: dict[str, Any] = {"id": c.id, "name": c.name, "url": self.url(s.id, c.path), "category": c.category,
-                                       "level": c.level}
+                col: dict[str, Any] = {
+                    "id": c.id,
+                    "name": c.name,
+                    "url": self.url(s.id, c.path),
+                    "category": c.category,
+                    "level": c.level,
+                }
                 if c.max_age_days is not None:
                     col["max_age_days"] = c.max_age_days
                 cols.append(col)
@@ -270,8 +291,14 @@ class ServedProvince:
         accounts = []
         out = self.outside_url
         for a in prov.accounts:
-            entry = {"id": a.id, "name": a.name, "platform": a.platform, "unit": a.unit, "region": a.region,
-                     "feed_url": out + a.feed_path}
+            entry = {
+                "id": a.id,
+                "name": a.name,
+                "platform": a.platform,
+                "unit": a.unit,
+                "region": a.region,
+                "feed_url": out + a.feed_path,
+            }
             if a.menu_path:
                 entry["menu_url"] = out + a.menu_path
             if a.interaction_path:
@@ -280,8 +307,10 @@ class ServedProvince:
         return {"units": units, "sites": sites, "accounts": accounts}
 
     def registry_yaml(self) -> str:
-        head = (f"# {self.province.name}{self.province.city} sample province (govwatch.sample), as of "
-                f"{self.province.as_of}, seed {self.province.seed}; served at {self.host_base}.*:{self.port}\n")
+        head = (
+            f"# {self.province.name}{self.province.city} sample province (govwatch.sample), as of "
+            f"{self.province.as_of}, seed {self.province.seed}; served at {self.host_base}.*:{self.port}\n"
+        )
         return head + yaml.safe_dump(self.registry(), allow_unicode=True, sort_keys=False, width=200)
 
     def write(self, directory: str | Path) -> dict[str, Path]:

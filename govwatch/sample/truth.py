@@ -187,12 +187,8 @@ def evaluate(
     }
     ratios(total)
     total["per_check"] = dict(sorted(per_check.items()))
-    total["missed"] = [
-        {"check": c, **m} for c, b in total["per_check"].items() for m in b["missed"]
-    ]
-    total["unexpected"] = [
-        {"check": c, **u} for c, b in total["per_check"].items() for u in b["unexpected"]
-    ]
+    total["missed"] = [{"check": c, **m} for c, b in total["per_check"].items() for m in b["missed"]]
+    total["unexpected"] = [{"check": c, **u} for c, b in total["per_check"].items() for u in b["unexpected"]]
     total["decoys_fired"] = decoys_fired
     total["severity_mismatches"] = severity_mismatches
     return total

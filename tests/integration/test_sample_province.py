@@ -77,7 +77,9 @@ def test_every_site_page_decodes_with_its_declared_charset(served):
                 assert "charset=utf-8" in ctype
                 text = r.content.decode("utf-8")
             assert site.name in text and site.id in text
-            assert f"{AS_OF.year}年{AS_OF.month}月" in text  # the "今天是" banner: a date that is no item date
+            assert (
+                f"{AS_OF.year}年{AS_OF.month}月" in text
+            )  # the "今天是" banner: a date that is no item date
             assert "&#" not in text  # nothing fell back to character references
             assert int(r.headers["content-length"]) == len(r.content)
 
@@ -132,7 +134,10 @@ def test_unreachable_column_blank_column_and_nodates(served):
         r = client.get(served.column_url("3901000004/slgh"))
         assert r.status_code == 200 and "暂无信息" in r.content.decode("gbk")
         text = client.get(served.column_url("3901000008/scdt")).text
-        assert "gwDate(" in text and not re.search(r"\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}", text.split("<div class=\"main\">")[1].split("<div class=\"yqlj\">")[0])
+        assert "gwDate(" in text and not re.search(
+            r"\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}",
+            text.split('<div class="main">')[1].split('<div class="yqlj">')[0],
+        )
 
 
 def test_attachments_carry_text(served):
@@ -209,9 +214,22 @@ def test_serve_command_writes_registry_and_truth(tmp_path):
 
     out = tmp_path / "demo"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "govwatch.sample", "serve", "--as-of", "2026-11-22", "--out", str(out),
-         "--host-base", "127.0.78"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        [
+            sys.executable,
+            "-m",
+            "govwatch.sample",
+            "serve",
+            "--as-of",
+            "2026-11-22",
+            "--out",
+            str(out),
+            "--host-base",
+            "127.0.78",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
         lines = []
@@ -228,6 +246,10 @@ def test_serve_command_writes_registry_and_truth(tmp_path):
     finally:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=20) == 0
-    bad = subprocess.run([sys.executable, "-m", "govwatch.sample", "serve", "--as-of", "22/11/2026", "--out", str(out)],
-                         capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "govwatch.sample", "serve", "--as-of", "22/11/2026", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 2 and "--as-of" in bad.stderr

@@ -37,12 +37,23 @@ def test_every_check_code_is_planted(prov):
     assert prov.truth.checks() == set(CHECK_CODES)
     assert len(prov.sites) == 20 and 60 <= prov.column_count() <= 90 and len(prov.accounts) == 30
     assert {c.category for s in prov.sites for c in s.columns} == {
-        "news", "notice", "policy", "interpretation", "consult", "personnel", "planning", "other"}
+        "news",
+        "notice",
+        "policy",
+        "interpretation",
+        "consult",
+        "personnel",
+        "planning",
+        "other",
+    }
     assert {a.platform for a in prov.accounts} == {"wechat", "weibo", "douyin", "kuaishou", "toutiao"}
     assert {s.family for s in prov.sites} == {"A", "B", "C"}
     # every expected target exists
-    ids = {s.id for s in prov.sites} | {f"{s.id}/{c.id}" for s in prov.sites for c in s.columns} | {
-        a.id for a in prov.accounts}
+    ids = (
+        {s.id for s in prov.sites}
+        | {f"{s.id}/{c.id}" for s in prov.sites for c in s.columns}
+        | {a.id for a in prov.accounts}
+    )
     assert all(e.target_id in ids for e in prov.truth.expected)
     assert all(d.target_id in ids for d in prov.truth.decoys)
     # a decoy never names what is expected
@@ -66,7 +77,9 @@ def test_dates_follow_the_rules(prov):
     for a in prov.accounts:
         assert all(p.at.date() < AS_OF for p in a.posts)
     # planted column ages match the firing rules; decoys sit just inside
-    age = {k: (AS_OF - date.fromisoformat(v["newest"])).days for k, v in facts["columns"].items() if v["newest"]}
+    age = {
+        k: (AS_OF - date.fromisoformat(v["newest"])).days for k, v in facts["columns"].items() if v["newest"]
+    }
     assert age["3901020001/zjdt"] > 14 and age["3901000009/rsdt"] == 13
     assert age["3901030001/tzgg"] == 178 and age["3901000009/tzgg"] == 176
     assert age["3901230001/tpxw"] == 20 and prov.site("3901230001").column("tpxw").max_age_days == 30
@@ -103,15 +116,20 @@ def test_reply_and_interpretation_timings(prov):
             assert workdays_between(m.asked, m.answered) <= 5
         else:
             assert workdays_between(m.asked, AS_OF) <= 5
-    late = [it.message for it in prov.site("3901020001").column("zxzx").items
-            if it.message.answered and workdays_between(it.message.asked, it.message.answered) > 5]
+    late = [
+        it.message
+        for it in prov.site("3901020001").column("zxzx").items
+        if it.message.answered and workdays_between(it.message.asked, it.message.answered) > 5
+    ]
     assert len(late) == 1
-    overdue = [it.message for it in prov.site("3901030001").column("qzxx").items if it.message.answered is None]
+    overdue = [
+        it.message for it in prov.site("3901030001").column("qzxx").items if it.message.answered is None
+    ]
     assert any((AS_OF - m.asked).days > 92 for m in overdue)
     # interpretation decoy: exactly 3 working days, more calendar days
     zcjd = city.column("zcjd")
     for it in zcjd.items:
-        (_, pol), = [r for r in it.related if r[0] == "相关文件："]
+        ((_, pol),) = [r for r in it.related if r[0] == "相关文件："]
         assert workdays_between(pol.date, it.date) <= 3
         assert any(other is it for _, other in pol.related)
     assert any((it.date - it.related[0][1].date).days >= 5 for it in zcjd.items)
@@ -121,7 +139,13 @@ def test_privacy_plants_and_decoys():
     good = id_number("362101", date(1986, 4, 17), 213)
     assert is_valid_id(good) and not is_valid_id(wrong_checksum(good))
     pages = _render_all(generate(AS_OF))
-    city_notice = [v.decode() for (sid, path), v in pages.items() if sid == "3901000001" and "先进单位评选结果" in v.decode("utf-8", "ignore") and path.startswith("/art/")]
+    city_notice = [
+        v.decode()
+        for (sid, path), v in pages.items()
+        if sid == "3901000001"
+        and "先进单位评选结果" in v.decode("utf-8", "ignore")
+        and path.startswith("/art/")
+    ]
     assert city_notice
     import re
 
@@ -140,7 +164,7 @@ def test_holdout_renders_family_d(prov):
     home = render_site(hold, site, bases, "http://127.0.77.200:8000")["/"]
     assert home.ctype == "text/html"  # charset only in the http-equiv meta
     text = home.body.decode("gbk")
-    assert 'charset=gb2312' in text and '<dl class="plist"><dd><em>' in text
+    assert "charset=gb2312" in text and '<dl class="plist"><dd><em>' in text
 
 
 def _f(check, target, severity="deduct", **kw):
@@ -156,7 +180,8 @@ def test_evaluate_on_a_hand_made_list():
     t.decoy("typo", "s3", "correct word")
     t.allow("*", "s9/", "down site")
     findings = [
-        _f("broken_link", "s1"), _f("broken_link", "s1"),  # two findings, one target → one TP
+        _f("broken_link", "s1"),
+        _f("broken_link", "s1"),  # two findings, one target → one TP
         _f("typo", "s3"),  # decoy fired → FP
         _f("typo", "s4"),  # unexpected → FP
         _f("column_due_soon", "s1/c", "warn"),  # warn check: counted
@@ -191,7 +216,11 @@ def test_dates_relative_to_as_of():
 def _visible(body: bytes) -> str:
     import re
 
-    text = body.decode("gbk") if b'charset="gbk"' in body[:400] or b"charset=gb2312" in body[:400] else body.decode()
+    text = (
+        body.decode("gbk")
+        if b'charset="gbk"' in body[:400] or b"charset=gb2312" in body[:400]
+        else body.decode()
+    )
     text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", text, flags=re.S)
     return re.sub(r"<[^>]+>", " ", text)
 
@@ -211,7 +240,9 @@ def test_personal_data_only_where_planted():
             kinds.add("id")
         if MOBILE_RE.search(text):
             kinds.add("mobile")
-        cards = [m.group(1) for m in CARD_RE.finditer(text)] + [m.group(1) for m in CARD_GROUPED_RE.finditer(text)]
+        cards = [m.group(1) for m in CARD_RE.finditer(text)] + [
+            m.group(1) for m in CARD_GROUPED_RE.finditer(text)
+        ]
         if any(luhn_ok(c) and not is_valid_id(c.replace(" ", "")) for c in cards):
             kinds.add("card")
         if kinds:
