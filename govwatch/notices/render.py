@@ -70,6 +70,21 @@ def md_escape(value: Any) -> str:
     return _MD_ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
+_TRAILING_PUNCT = re.compile(r"^(.*?)([。，；：、！？）”]*)$", re.S)
+
+
+def md_strong(value: Any, mark: str = "**") -> Markup:
+    """Bold (or, with ``*``, italic) Markdown around a lead such as “栏目更新不及时。”: the closing mark goes
+    before the Chinese full stop, since CommonMark does not close emphasis after punctuation that is
+    followed by a letter."""
+    m = _TRAILING_PUNCT.match(str(value))
+    assert m is not None
+    core, tail = m.group(1), m.group(2)
+    if not core:
+        return Markup(md_escape(value))
+    return Markup(f"{mark}{md_escape(core)}{mark}{md_escape(tail)}")
+
+
 def _finalize_docx(value: Any) -> str:
     if isinstance(value, Markup):  # `|safe`: blocks built by the template's own macros
         return str(value)
@@ -100,6 +115,7 @@ def _env(fmt: str) -> jinja2.Environment:
         kwargs["autoescape"] = False
     env = jinja2.Environment(extensions=["jinja2.ext.do"], **kwargs)
     env.filters["mdsafe"] = MdSafe
+    env.filters["strong"] = md_strong
     return env
 
 

@@ -80,7 +80,8 @@ def populate(store: Store) -> Registry:
         return make(rules, check, "account", a.id, "菜单无互动入口", unit_id=a.unit)
 
     # July: a privacy leak on site 10, seen, then gone (rectified): it comes back in August (recurrence).
-    july = [f_site(10, "privacy_leak", "http://127.0.0.1:9/10/a.html")]
+    # Site 5 had a typo in July, corrected; August finds other typos on it: the same problem again.
+    july = [f_site(10, "privacy_leak", "http://127.0.0.1:9/10/a.html"), f_site(5, "typo", "中共人民共和国|http://127.0.0.1:9/5/old.html")]
     record_findings(store, run_kind="inspect", as_of=date(2026, 7, 10), scope=scope, findings=july)
     record_findings(store, run_kind="inspect", as_of=date(2026, 7, 24), scope=scope, findings=[])
     august = [
@@ -146,7 +147,9 @@ def test_monthly_states_pass_rates(province: Store, tmp_path: Path, fmt: str) ->
         assert heading in text
     for header in ("序号", "网站/政务新媒体名称", "主要存在问题", "主办单位", "发现日期", "整改日期", "备注"):
         assert header in text
-    assert "同类问题多次出现" in flat  # the privacy leak that came back
+    assert "同类问题多次出现" in flat
+    assert "“赣州市第10单位网站”再次出现隐私泄露问题" in flat  # the same finding reopened
+    assert "“九江市第5单位网站”再次出现错敏字问题" in flat  # the same check again on the unit
     assert "政务号3（微信公众号）" in flat
     row = province.query("SELECT path, sha256 FROM notices WHERE kind = 'monthly' AND format = %s", (fmt,))
     assert row and row[0]["path"] == str(path)
@@ -210,6 +213,24 @@ def test_unit_notice_and_month(province: Store, tmp_path: Path, gw_env: Path) ->
     assert again["mails"] == result["mails"]
     assert province.query("SELECT count(*) AS n FROM outbox")[0]["n"] == len(rows)
     assert (gw_env / "notices" / PERIOD / f"monthly-{PERIOD}-附件.xlsx").is_file()
+
+
+def test_empty_month_renders_plainly(store: Store, tmp_path: Path) -> None:
+    for kind in ("monthly", "bulletin", "publications"):
+        for fmt in ("html", "md", "docx"):
+            path = render_notice(kind, "2026-01", fmt, out_dir=tmp_path, store=store)
+            assert path.stat().st_size > 0
+    text = (tmp_path / "monthly-2026-01.md").read_text(encoding="utf-8")
+    assert "暂无政府网站和政务新媒体检查结果" in text and "本月无问题整改记录" in text
+    assert render_month("2026-01", store=store)["units"] == 0
+
+
+def test_month_without_scores_counts_vetoes_from_findings(store: Store, tmp_path: Path) -> None:
+    populate(store)
+    store.execute("DELETE FROM scores")
+    text = render_notice("monthly", PERIOD, "md", out_dir=tmp_path, store=store).read_text(encoding="utf-8")
+    # without scores only vetoes fail: the same rates here, since no site scored under 60
+    assert "检查合格率为93.1%" in text and "检查合格率为98.1%" in text
 
 
 def test_cli(province: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
