@@ -29,8 +29,10 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import cssselect
+import cssselect.parser as cssparser
 import lxml.html
 from lxml import etree
 
@@ -159,24 +161,60 @@ _translator = cssselect.HTMLTranslator()
 
 @dataclass
 class _Rule:
-    xpath: etree.XPath
     spec: tuple[int, int, int, int]
     order: int
     decls: list[tuple[str, str, bool]]
     hover: bool = False
+    # Fast path: compounds right to left, each (tag, id, classes, combinator to the next one on the left).
+    chain: tuple[tuple[str | None, str | None, frozenset[str], str | None], ...] | None = None
+    xpath: etree.XPath | None = None  # selectors the fast path does not cover
 
 
-def _stylesheet_rules(root: etree._Element) -> tuple[list[_Rule], list[_Rule]]:
-    """Rules of the page's own ``<style>`` elements: (normal rules, rules that apply on :hover/:focus)."""
+class _Unsupported(Exception):
+    pass
+
+
+def _compound(node: object) -> tuple[str | None, str | None, frozenset[str]]:
+    tag: str | None = None
+    ident: str | None = None
+    classes: set[str] = set()
+    while True:
+        if isinstance(node, cssparser.Class):
+            classes.add(node.class_name)
+            node = node.selector
+        elif isinstance(node, cssparser.Hash):
+            if ident is not None and ident != node.id:
+                raise _Unsupported
+            ident = node.id
+            node = node.selector
+        elif isinstance(node, cssparser.Element):
+            tag = node.element.lower() if node.element and node.element != "*" else None
+            return tag, ident, frozenset(classes)
+        else:
+            raise _Unsupported
+
+
+def _chain(tree: object) -> tuple[tuple[str | None, str | None, frozenset[str], str | None], ...]:
+    out: list[tuple[str | None, str | None, frozenset[str], str | None]] = []
+    node = tree
+    while isinstance(node, cssparser.CombinedSelector):
+        if node.combinator not in (" ", ">", "+", "~"):
+            raise _Unsupported
+        out.append((*_compound(node.subselector), node.combinator))
+        node = node.selector
+    out.append((*_compound(node), None))
+    return tuple(out)
+
+
+@lru_cache(maxsize=64)
+def _compile_css(sheets: tuple[str, ...]) -> tuple[tuple[_Rule, ...], tuple[_Rule, ...]]:
+    """Rules of a page's ``<style>`` texts (cached: the pages of one site share their styles)."""
     rules: list[_Rule] = []
     hover_rules: list[_Rule] = []
     order = 0
-    for style in root.iter("style"):
-        media = (style.get("media") or "").lower()
-        if media and "screen" not in media and "all" not in media:
-            continue
+    for raw in sheets:
         # Old pages wrap their rules in <!-- … --> to hide them from ancient browsers.
-        css = _COMMENT_RE.sub("", "".join(style.itertext())).replace("<!--", " ").replace("-->", " ")
+        css = _COMMENT_RE.sub("", raw).replace("<!--", " ").replace("-->", " ")
         for prelude, body in _blocks(css):
             decls = parse_declarations(body)
             if not decls:
@@ -193,15 +231,166 @@ def _stylesheet_rules(root: etree._Element) -> tuple[list[_Rule], list[_Rule]]:
                     if not parsed or parsed[0].pseudo_element:
                         continue
                     sel = parsed[0]
-                    xp = etree.XPath(_translator.selector_to_xpath(sel, prefix="descendant-or-self::"))
+                    spec = (0, *sel.specificity())
+                    try:
+                        rule = _Rule(spec, order, decls, hover, chain=_chain(sel.parsed_tree))
+                    except _Unsupported:
+                        xp = etree.XPath(_translator.selector_to_xpath(sel, prefix="descendant-or-self::"))
+                        rule = _Rule(spec, order, decls, hover, xpath=xp)
                 except (cssselect.SelectorError, cssselect.ExpressionError, etree.XPathError, ValueError):
                     continue
-                rule = _Rule(xp, (0, *sel.specificity()), order, decls, hover)
                 (hover_rules if hover else rules).append(rule)
-    return rules, hover_rules
+    return tuple(rules), tuple(hover_rules)
 
 
-def _cascade(root: etree._Element, rules: list[_Rule]) -> dict[etree._Element, dict[str, str]]:
+def _stylesheet_rules(root: etree._Element) -> tuple[tuple[_Rule, ...], tuple[_Rule, ...]]:
+    """Rules of the page's own ``<style>`` elements: (normal rules, rules that apply on :hover/:focus)."""
+    sheets = []
+    for style in root.iter("style"):
+        media = (style.get("media") or "").lower()
+        if media and "screen" not in media and "all" not in media:
+            continue
+        sheets.append("".join(style.itertext()))
+    return _compile_css(tuple(sheets))
+
+
+def _classes(el: etree._Element, cache: dict[etree._Element, frozenset[str]]) -> frozenset[str]:
+    got = cache.get(el)
+    if got is None:
+        got = frozenset((el.get("class") or "").split())
+        cache[el] = got
+    return got
+
+
+def _match(el: etree._Element, chain: tuple, i: int, cache: dict) -> bool:
+    tag, ident, classes, comb = chain[i]
+    if not isinstance(el.tag, str):
+        return False
+    if tag is not None and el.tag.lower() != tag:
+        return False
+    if ident is not None and el.get("id") != ident:
+        return False
+    if classes and not classes <= _classes(el, cache):
+        return False
+    if comb is None:
+        return True
+    if comb == " ":
+        return any(_match(a, chain, i + 1, cache) for a in el.iterancestors())
+    if comb == ">":
+        parent = el.getparent()
+        return parent is not None and _match(parent, chain, i + 1, cache)
+    siblings = (s for s in el.itersiblings(preceding=True) if isinstance(s.tag, str))
+    if comb == "+":
+        prev = next(siblings, None)
+        return prev is not None and _match(prev, chain, i + 1, cache)
+    return any(_match(s, chain, i + 1, cache) for s in siblings)
+
+
+def _el_keys(el: etree._Element, cache: dict[etree._Element, frozenset[str]]) -> list[str]:
+    keys = ["t:" + el.tag.lower()]
+    ident = el.get("id")
+    if ident:
+        keys.append("#" + ident)
+    keys.extend("." + c for c in _classes(el, cache))
+    return keys
+
+
+def _compound_keys(tag: str | None, ident: str | None, classes: frozenset[str]) -> list[str]:
+    keys = [f"t:{tag}"] if tag else []
+    if ident:
+        keys.append("#" + ident)
+    keys.extend("." + c for c in classes)
+    return keys
+
+
+def _matched(root: etree._Element, rules: Iterable[_Rule]) -> Iterable[tuple[_Rule, etree._Element]]:
+    """(rule, element) for every element each rule matches.
+
+    Rules are indexed like a browser does: by the id, a class or the tag of their rightmost compound,
+    and, when that is only a tag, also by one id/class an ancestor must carry. A walk keeps the set of
+    the current element's ancestors' ids, classes and tags, so most candidate rules are rejected by one
+    set comparison before the full selector is tried.
+    """
+    by_id: dict[str, list] = {}
+    by_class: dict[str, list] = {}
+    by_tag: dict[str, list] = {}
+    by_anc: dict[tuple[str | None, str], list] = {}
+    anywhere: list = []
+    slow: list[_Rule] = []
+    for rule in rules:
+        if rule.chain is None:
+            slow.append(rule)
+            continue
+        req: set[str] = set()
+        for i in range(1, len(rule.chain)):
+            if rule.chain[i - 1][3] in (" ", ">"):
+                req.update(_compound_keys(*rule.chain[i][:3]))
+        item = (rule, frozenset(req))
+        tag, ident, classes, _ = rule.chain[0]
+        if ident is not None:
+            by_id.setdefault(ident, []).append(item)
+        elif classes:
+            by_class.setdefault(min(classes), []).append(item)
+        elif req:
+            strong = sorted(k for k in req if not k.startswith("t:")) or sorted(req)
+            by_anc.setdefault((tag, strong[0]), []).append(item)
+        elif tag is not None:
+            by_tag.setdefault(tag, []).append(item)
+        else:
+            anywhere.append(item)
+    cache: dict[etree._Element, frozenset[str]] = {}
+    counts: dict[str, int] = {}
+    ancestors: set[str] = set()
+    stack: list[tuple[etree._Element, bool]] = [(root, False)]
+    while stack:
+        el, leaving = stack.pop()
+        if leaving:
+            for k in _el_keys(el, cache):
+                counts[k] -= 1
+                if not counts[k]:
+                    ancestors.discard(k)
+            continue
+        if not isinstance(el.tag, str):
+            continue
+        tag = el.tag.lower()
+        candidates: list = list(anywhere)
+        ident = el.get("id")
+        if ident and ident in by_id:
+            candidates += by_id[ident]
+        if by_class:
+            for c in _classes(el, cache):
+                if c in by_class:
+                    candidates += by_class[c]
+        if tag in by_tag:
+            candidates += by_tag[tag]
+        if by_anc:
+            for k in ancestors:
+                got = by_anc.get((tag, k))
+                if got:
+                    candidates += got
+                got = by_anc.get((None, k))
+                if got:
+                    candidates += got
+        for rule, req in candidates:
+            if req <= ancestors and _match(el, rule.chain, 0, cache):
+                yield rule, el
+        for k in _el_keys(el, cache):
+            n = counts.get(k, 0)
+            counts[k] = n + 1
+            if not n:
+                ancestors.add(k)
+        stack.append((el, True))
+        stack.extend((child, False) for child in reversed(el))
+    for rule in slow:
+        try:
+            for el in rule.xpath(root):
+                if isinstance(el.tag, str):
+                    yield rule, el
+        except etree.XPathError:
+            continue
+
+
+def _cascade(root: etree._Element, rules: Iterable[_Rule]) -> dict[etree._Element, dict[str, str]]:
     """Cascaded values of the relevant properties for every element that has any."""
     best: dict[etree._Element, dict[str, tuple[tuple, str]]] = {}
 
@@ -211,16 +400,9 @@ def _cascade(root: etree._Element, rules: list[_Rule]) -> dict[etree._Element, d
         if cur is None or rank >= cur[0]:
             slot[prop] = (rank, value)
 
-    for rule in rules:
-        try:
-            matched = rule.xpath(root)
-        except etree.XPathError:
-            continue
-        for el in matched:
-            if not isinstance(el.tag, str):
-                continue
-            for prop, value, imp in rule.decls:
-                put(el, prop, value, (imp, 0, rule.spec, rule.order))
+    for rule, el in _matched(root, rules):
+        for prop, value, imp in rule.decls:
+            put(el, prop, value, (imp, 0, rule.spec, rule.order))
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
@@ -516,16 +698,17 @@ def _mark_interactive(
     root: etree._Element,
     vis: Visibility,
     styles: dict[etree._Element, dict[str, str]],
-    hover_rules: list[_Rule],
+    hover_rules: Iterable[_Rule],
 ) -> None:
     """Decide which hiding roots are tab panels, drop-down menus or carousels (revealed on interaction)."""
     hover_revealed: set[etree._Element] = set()
-    for rule in hover_rules:
-        if any(p in ("display", "visibility", "opacity", "left", "top") for p, _, _ in rule.decls):
-            try:
-                hover_revealed.update(e for e in rule.xpath(root) if isinstance(e.tag, str))
-            except etree.XPathError:
-                continue
+    revealing = [
+        r
+        for r in hover_rules
+        if any(p in ("display", "visibility", "opacity", "left", "top") for p, _, _ in r.decls)
+    ]
+    if revealing:
+        hover_revealed.update(el for _, el in _matched(root, revealing))
     script_text = " ".join(
         [t for s in root.iter("script") for t in s.itertext()]
         + [
