@@ -10,6 +10,7 @@ Public API
       ISO 7064 MOD 11-2 check character (``govwatch.masking.is_valid_id``).
     - ``mobile``: ``1[3-9]`` + 9 digits, also written ``138 1234 5678`` / ``138-1234-5678`` or after ``+86``.
       Office mobiles published as a contact still count (the indicator counts any personal mobile).
+    Full-width digits (``１３８…``) are read as digits.
     - ``card``: 16–19 digits (also in groups of four), Luhn-valid, a known BIN prefix (62, 4, 5, 35, 9),
       not shaped like an ID number, and not labelled as something else (order/serial numbers, 统一社会信用代码 …).
 
@@ -101,6 +102,8 @@ _ID_LABELS = ("身份证", "身份号", "证件号", "公民身份", "身份证�
 _IDENT_BEFORE = set("/=_#?&%@\\")
 _IDENT_AFTER = set("/_=&%@\\")
 _LABEL_WINDOW = 16
+_FULLWIDTH_DIGITS = "０１２３４５６７８９"
+_FULLWIDTH = str.maketrans(_FULLWIDTH_DIGITS + "Ｘｘ－　", "0123456789Xx- ")
 _LABEL_CUT = re.compile(r".*[\n。；;，,、（(）)]", re.S)
 _NOT_PERSONAL_RE = re.compile("|".join(map(re.escape, _NOT_PERSONAL)))
 _ID_LABEL_RE = re.compile("|".join(map(re.escape, _ID_LABELS)))
@@ -182,6 +185,9 @@ def find_personal_data(text: str, *, as_of: date | None = None) -> list[Hit]:
     """ID numbers, mobile numbers and bank cards in ``text`` (masked; see the module docstring)."""
     if not text:
         return []
+    if any(d in text for d in _FULLWIDTH_DIGITS):
+        # Full-width digits (１３８…) are the same number to a reader; the mapping keeps every offset.
+        text = text.translate(_FULLWIDTH)
     hits: list[Hit] = []
     for m in _candidates(text):
         start, end = m.span()

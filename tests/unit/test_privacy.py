@@ -84,6 +84,10 @@ def test_mobiles():
     assert _kinds("联系人编号：13812345678") == []
 
 
+def test_full_width_digits():
+    assert _kinds("电话：１３８１２３４５６７８") == [("mobile", "138****5678")]
+
+
 def test_bank_cards():
     assert _kinds(f"收款卡号 {CARD}") == [("card", CARD[:4] + "*" * 11 + CARD[-4:])]
     grouped = " ".join(CARD[i : i + 4] for i in range(0, 19, 4))

@@ -68,6 +68,44 @@ def test_colour_like_background_is_hidden():
     assert visible_text(html) == "正文"
 
 
+def test_selector_engine_matches_xpath_on_real_and_synthetic_pages():
+    import re
+
+    import cssselect
+    from lxml import etree
+
+    from govwatch.extract import text as T
+
+    def by_xpath(root):
+        out, order = set(), 0
+        for style in root.iter("style"):
+            css = T._COMMENT_RE.sub("", "".join(style.itertext())).replace("<!--", " ").replace("-->", " ")
+            for prelude, body in T._blocks(css):
+                if not T.parse_declarations(body):
+                    continue
+                for sel in filter(None, (x.strip() for x in prelude.split(","))):
+                    order += 1
+                    if re.search(r":(hover|focus|active)", sel):
+                        continue
+                    try:
+                        parsed = cssselect.parse(re.sub(r":(visited|link)\b", "", sel))[0]
+                        xp = etree.XPath(cssselect.HTMLTranslator().selector_to_xpath(parsed))
+                    except Exception:  # noqa: BLE001 - selectors neither side supports
+                        continue
+                    out |= {(order, el) for el in xp(root) if isinstance(el.tag, str)}
+        return out
+
+    synthetic = """<style>div > ul li.b + li a{display:none} li ~ li.c{visibility:hidden} #x .a p{color:red}
+      ul li:first-child{font-size:0} a[href^=http]{opacity:0} .a.b{width:0} * .c{height:0}</style>
+      <div id="x"><div class="a b"><ul><li class="b"><a href="http://e">1</a></li><li><a>2</a></li>
+      <li class="c"><p>3</p></li></ul></div></div>"""
+    pages = [p.read_bytes() for p in PAGES] + [synthetic]
+    for html in pages:
+        root = parse_page(html).root
+        rules, _ = T._stylesheet_rules(root)
+        assert {(r.order, el) for r, el in T._matched(root, rules)} == by_xpath(root)
+
+
 def test_page_object_is_reused():
     page = parse_page("<body><p>一次解析</p></body>")
     assert visible_text(page) == "一次解析"

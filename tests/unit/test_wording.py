@@ -84,6 +84,15 @@ def test_no_correct_form_ever_matches(scanner: WordingScanner):
         assert scanner.scan(f"。{e.correct}。") == [], e
 
 
+def test_two_character_entries_and_chunk_boundaries(scanner: WordingScanner):
+    assert _wrongs(scanner, "自已") == ["自已"]
+    # A wrong form straddling the scanner's internal 65,536-character blocks is still found, once.
+    for pad in (65530, 65533, 65535, 65536):
+        text = "。" * pad + "中华人民共合国" + "。" * 10
+        (m,) = scanner.scan(text)
+        assert (m.start, m.wrong) == (pad, "中华人民共合国")
+
+
 def test_longest_match_wins(scanner: WordingScanner):
     ms = scanner.scan("最高人民检查院")
     assert [m.wrong for m in ms] == ["最高人民检查院"]
