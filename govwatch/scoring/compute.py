@@ -2,8 +2,8 @@
 
 * A site passes when it has no veto finding and its score ≥ ``scoring.pass_mark`` (60).
 * Score = ``full_marks`` − deductions, where each indicator's deductions are capped at its points and a
-  problem deducted under one indicator is not deducted again (same target and evidence key, seen by two
-  checks, counts once: the larger deduction).
+  problem deducted under one indicator is not deducted again under another (same target and evidence
+  key seen by checks of two indicators: the larger deduction counts).
 * A department without public services is scored on the other indicators (out of 75) and scaled
   (``scoring.no_service_scale``, ×4/3).
 * An account passes when it has no veto. Warnings never count.
@@ -39,43 +39,46 @@ def pass_rate(passed: int, checked: int) -> float | None:
 
 
 def _problem_key(f: Mapping[str, Any]) -> tuple[str, str, str]:
-    # The same thing seen by two checks (a dark link that is also broken; a blank column that is also
-    # overdue) is one problem.
-    key = f.get("evidence_key") or ""
-    return (f.get("target_type", ""), f.get("target_id", ""), key)
+    # One target and one evidence key is one problem (one page, one link, one message, one column).
+    return (f.get("target_type", ""), f.get("target_id", ""), f.get("evidence_key") or "")
 
 
 def deductions(
     rules: Rules, findings: Iterable[Mapping[str, Any]], *, skip_indicators: frozenset[str] = frozenset()
 ) -> dict[str, Any]:
-    """Deductions per indicator after de-duplication and caps: {indicator: {raw, capped, cap, count}}."""
+    """Deductions per indicator after de-duplication and caps: {indicator: {raw, capped, cap, count}}.
+
+    A problem seen by checks of two indicators (a column both unreachable and overdue) is deducted under
+    one of them only — the one that costs more; checks of the same indicator on one problem (an
+    interpretation both unlinked and late) are separate shortcomings and each count.
+    """
     indicators: dict[str, Any] = rules.get("indicators", {}) or {}
-    best: dict[tuple[str, str, str], Mapping[str, Any]] = {}
+    groups: dict[tuple[str, str, str], dict[str, list[Mapping[str, Any]]]] = {}
     for f in findings:
-        if f.get("severity") != "deduct":
+        if f.get("severity") != "deduct" or float(f.get("points") or 0) <= 0:
             continue
-        pts = float(f.get("points") or 0)
-        if pts <= 0:
-            continue
-        k = _problem_key(f)
-        prev = best.get(k)
-        if prev is None or pts > float(prev.get("points") or 0):
-            best[k] = f
-    out: dict[str, Any] = {}
-    for f in best.values():
         ind = f.get("indicator") or "other"
         if ind in skip_indicators:
             continue
+        groups.setdefault(_problem_key(f), {}).setdefault(ind, []).append(f)
+    out: dict[str, Any] = {}
+    for by_ind in groups.values():
+        # Deterministic choice: the larger deduction, then the indicator name.
+        ind, fs = max(by_ind.items(), key=lambda kv: (sum(float(x.get("points") or 0) for x in kv[1]), kv[0]))
         slot = out.setdefault(ind, {"raw": 0.0, "count": 0})
-        slot["raw"] += float(f.get("points") or 0)
-        slot["count"] += 1
+        seen_checks: set[str] = set()
+        for f in fs:
+            if f.get("check") in seen_checks:
+                continue  # the same check twice on one problem cannot happen in the store; be safe
+            seen_checks.add(str(f.get("check")))
+            slot["raw"] += float(f.get("points") or 0)
+            slot["count"] += 1
     for ind, slot in out.items():
         spec = indicators.get(ind) or {}
         cap = spec.get("points")
         slot["cap"] = float(cap) if cap is not None else None
-        slot["capped"] = min(slot["raw"], float(cap)) if cap is not None else slot["raw"]
+        slot["capped"] = round(min(slot["raw"], float(cap)) if cap is not None else slot["raw"], 2)
         slot["raw"] = round(slot["raw"], 2)
-        slot["capped"] = round(slot["capped"], 2)
     return out
 
 
@@ -87,7 +90,7 @@ def score_site(
     full = float(rules.get("scoring.full_marks", 100))
     pass_mark = float(rules.get("scoring.pass_mark", 60))
     vetoes = sorted({f["check"] for f in rows if f.get("severity") == "veto"})
-    # New-media indicators never apply to a website.
+    # New-media indicators never apply to a website; 办事服务 not to a department without services.
     skip = frozenset({"media"}) if has_services else frozenset({"media", "service"})
     ded = deductions(rules, rows, skip_indicators=skip)
     total = sum(v["capped"] for v in ded.values())

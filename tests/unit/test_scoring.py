@@ -33,14 +33,20 @@ def test_caps_dedup_and_warnings():
         s.details["deductions"]["publish"]["raw"] == 50 and s.details["deductions"]["publish"]["capped"] == 40
     )
     assert s.score == 60 and s.passed and not s.vetoed
-    # The same broken URL seen as a dark link too: deducted once (the larger).
+    # One column both unreachable (function) and overdue (publish): deducted under one indicator only.
     same = [
-        _f("broken_link", points=0.5, indicator="function", key="http://x/"),
-        _f("dark_link", points=2.0, indicator="function", key="http://x/"),
+        _f("column_unreachable", points=1.0, indicator="function", target="s1/c"),
+        _f("column_overdue", points=1.0, indicator="publish", target="s1/c"),
         _f("broken_link", severity="warn", points=0, indicator="function", key="http://y/"),
     ]
     s = score_site(rules, "s1", same, has_services=True)
-    assert s.score == 98.0
+    assert s.score == 99.0 and sum(v["count"] for v in s.details["deductions"].values()) == 1
+    # One interpretation both unlinked and late (same indicator): two shortcomings, both deducted.
+    pair = [
+        _f("interpretation_unlinked", key="http://s/jd/1", target="s1/zcjd"),
+        _f("interpretation_late", key="http://s/jd/1", target="s1/zcjd"),
+    ]
+    assert score_site(rules, "s1", pair, has_services=True).score == 98.0
     s = score_site(
         rules,
         "s1",
