@@ -121,7 +121,7 @@ def pass_rate_by_month(history: list[dict[str, Any]], title: str) -> bytes | Non
 @lru_cache(maxsize=16)
 def _pass_rate_by_month(key: tuple[tuple[str, float | None, float | None], ...], title: str,
                         font: Path | None) -> bytes | None:  # fmt: skip
-    history = [{"label": label, "site": site, "account": account} for label, site, account in key]
+    history: list[dict[str, Any]] = [{"label": lb, "site": st, "account": ac} for lb, st, ac in key]
     if not history:
         return None
     fig, ax, fp = _figure(6.4, 3.2)
@@ -130,8 +130,8 @@ def _pass_rate_by_month(key: tuple[tuple[str, float | None, float | None], ...],
         return None
     labels = [h["label"].split("年")[1] if i else h["label"] for i, h in enumerate(history)]
     xs = list(range(len(history)))
-    for key, name, style in (("site", "政府网站", "o-"), ("account", "政务新媒体", "s--")):
-        ys = [h.get(key) for h in history]
+    for field, name, style in (("site", "政府网站", "o-"), ("account", "政务新媒体", "s--")):
+        ys = [h.get(field) for h in history]
         pts = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
         if pts:
             ax.plot([p[0] for p in pts], [p[1] for p in pts], style, label=name, linewidth=1.6, markersize=4)

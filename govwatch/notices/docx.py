@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -78,14 +79,14 @@ def _width(text: str) -> float:
 # ------------------------------------------------------------------------------------------ low level
 
 
-def _fonts(run_or_style: object, name: str, size: float | None = None, bold: bool | None = None) -> None:
-    font = run_or_style.font  # type: ignore[attr-defined]
+def _fonts(run_or_style: Any, name: str, size: float | None = None, bold: bool | None = None) -> None:
+    font = run_or_style.font
     font.name = name
     if size is not None:
         font.size = Pt(size)
     if bold is not None:
         font.bold = bold
-    element = run_or_style.element  # type: ignore[attr-defined]
+    element = run_or_style.element
     rpr = element.get_or_add_rPr()
     rfonts = rpr.find(qn("w:rFonts"))
     if rfonts is None:
@@ -95,17 +96,17 @@ def _fonts(run_or_style: object, name: str, size: float | None = None, bold: boo
         rfonts.set(qn(attr), name)
 
 
-def _spacing(par: object, line_pt: float = LINE_PT) -> None:
-    pf = par.paragraph_format  # type: ignore[attr-defined]
+def _spacing(par: Any, line_pt: float = LINE_PT) -> None:
+    pf = par.paragraph_format
     pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     pf.line_spacing = Pt(line_pt)
     pf.space_before = Pt(0)
     pf.space_after = Pt(0)
 
 
-def _indent_chars(par: object, first: int = 0, left: int = 0, right: int = 0, hanging: int = 0) -> None:
+def _indent_chars(par: Any, first: int = 0, left: int = 0, right: int = 0, hanging: int = 0) -> None:
     """Indents in characters (w:*Chars, which scale with the font) with point fallbacks for old readers."""
-    pf = par.paragraph_format  # type: ignore[attr-defined]
+    pf = par.paragraph_format
     unit = BODY_PT
     if first:
         pf.first_line_indent = Pt(first * unit)
@@ -115,7 +116,7 @@ def _indent_chars(par: object, first: int = 0, left: int = 0, right: int = 0, ha
         pf.left_indent = Pt(left * unit)
     if right:
         pf.right_indent = Pt(right * unit)
-    ind = par._p.get_or_add_pPr().get_or_add_ind()  # type: ignore[attr-defined]
+    ind = par._p.get_or_add_pPr().get_or_add_ind()
     if first:
         ind.set(qn("w:firstLineChars"), str(first * 100))
     if hanging:
@@ -126,10 +127,10 @@ def _indent_chars(par: object, first: int = 0, left: int = 0, right: int = 0, ha
         ind.set(qn("w:rightChars"), str(right * 100))
 
 
-def _page_field(par: object) -> None:
+def _page_field(par: Any) -> None:
     """A PAGE field: Word and LibreOffice fill in the page number."""
     def run_with(tag: str, **attrs: str) -> None:
-        run = par.add_run()  # type: ignore[attr-defined]
+        run = par.add_run()
         _fonts(run, SONGTI, 14)
         el = OxmlElement(tag)
         for k, v in attrs.items():
@@ -141,13 +142,13 @@ def _page_field(par: object) -> None:
     run_with("w:fldChar", **{"w:fldCharType": "begin"})
     run_with("w:instrText", **{"xml:space": "preserve"})
     run_with("w:fldChar", **{"w:fldCharType": "separate"})
-    r = par.add_run("1")  # type: ignore[attr-defined]
+    r = par.add_run("1")
     _fonts(r, SONGTI, 14)
     run_with("w:fldChar", **{"w:fldCharType": "end"})
 
 
-def _footer(footer: object, align: WD_ALIGN_PARAGRAPH) -> None:
-    par = footer.paragraphs[0]  # type: ignore[attr-defined]
+def _footer(footer: Any, align: WD_ALIGN_PARAGRAPH) -> None:
+    par = footer.paragraphs[0]
     par.alignment = align
     _spacing(par, 18)
     if align == WD_ALIGN_PARAGRAPH.RIGHT:
@@ -161,8 +162,8 @@ def _footer(footer: object, align: WD_ALIGN_PARAGRAPH) -> None:
     _fonts(r, SONGTI, 14)
 
 
-def _border_bottom(par: object, color: str = "C00000", size: int = 18) -> None:
-    ppr = par._p.get_or_add_pPr()  # type: ignore[attr-defined]
+def _border_bottom(par: Any, color: str = "C00000", size: int = 18) -> None:
+    ppr = par._p.get_or_add_pPr()
     bdr = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
     for k, v in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "1"), ("w:color", color)):
@@ -177,9 +178,9 @@ def _border_bottom(par: object, color: str = "C00000", size: int = 18) -> None:
                               "w:rPr", "w:sectPr", "w:pPrChange")  # fmt: skip
 
 
-def _no_grid(par: object) -> None:
+def _no_grid(par: Any) -> None:
     """Table text keeps its own line spacing instead of snapping to the page's 28.95 pt line grid."""
-    ppr = par._p.get_or_add_pPr()  # type: ignore[attr-defined]
+    ppr = par._p.get_or_add_pPr()
     el = OxmlElement("w:snapToGrid")
     el.set(qn("w:val"), "0")
     ppr.insert_element_before(el, "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
@@ -188,20 +189,20 @@ def _no_grid(par: object) -> None:
                               "w:sectPr", "w:pPrChange")  # fmt: skip
 
 
-def _repeat_header(row: object) -> None:
-    trpr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+def _repeat_header(row: Any) -> None:
+    trpr = row._tr.get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
     el.set(qn("w:val"), "true")
     trpr.append(el)
 
 
-def _cant_split(row: object) -> None:
-    trpr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+def _cant_split(row: Any) -> None:
+    trpr = row._tr.get_or_add_trPr()
     trpr.append(OxmlElement("w:cantSplit"))
 
 
-def _table_borders(table: object) -> None:
-    tblpr = table._tbl.tblPr  # type: ignore[attr-defined]
+def _table_borders(table: Any) -> None:
+    tblpr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = OxmlElement(f"w:{edge}")
@@ -253,7 +254,7 @@ class Writer:
         _footer(sec.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
 
     # ---- paragraphs
-    def _par(self, align: WD_ALIGN_PARAGRAPH | None = None, line: float = LINE_PT) -> object:
+    def _par(self, align: WD_ALIGN_PARAGRAPH | None = None, line: float = LINE_PT) -> Any:
         par = self.doc.add_paragraph()
         if self._break_next:
             # A property of the paragraph, not a break character: LibreOffice otherwise may leave a blank page.
@@ -264,9 +265,9 @@ class Writer:
         _spacing(par, line)
         return par
 
-    def _run(self, par: object, text: str, font: str = FANGSONG, size: float = BODY_PT, bold: bool = False,
-             color: RGBColor | None = None) -> object:  # fmt: skip
-        run = par.add_run(text)  # type: ignore[attr-defined]
+    def _run(self, par: Any, text: str, font: str = FANGSONG, size: float = BODY_PT, bold: bool = False,
+             color: RGBColor | None = None) -> Any:  # fmt: skip
+        run = par.add_run(text)
         _fonts(run, font, size, bold)
         if color is not None:
             run.font.color.rgb = color
@@ -411,7 +412,7 @@ class Writer:
             return
         par = self._par(WD_ALIGN_PARAGRAPH.CENTER, line=LINE_PT)
         par.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        par.add_run().add_picture(io.BytesIO(png), width=Mm(125))  # type: ignore[attr-defined]
+        par.add_run().add_picture(io.BytesIO(png), width=Mm(125))
         if caption:
             self.caption(caption)
 

@@ -207,7 +207,7 @@ def render_notice(
     st = store or open_store()
     try:
         ctx = _context(st, kind, period, unit_id)
-        folder = Path(out_dir) if out_dir else get_settings().notices_dir / period
+        folder = Path(out_dir).resolve() if out_dir else get_settings().notices_dir / period
         folder.mkdir(parents=True, exist_ok=True)
         stem = file_stem(kind, period, unit_id)
         images = _charts(ctx, kind)
