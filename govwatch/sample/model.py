@@ -69,8 +69,9 @@ class ColumnSpec:
     path: str
     items: list[Item] = field(default_factory=list)
     max_age_days: int | None = None
-    state: str = "ok"  # ok | blank | missing (404) | nodates
+    state: str = "ok"  # ok | blank | missing (404) | broken (500) | nodates
     parent: str | None = None  # name of the level-1 column a level-2 column sits under
+    delay: float = 0.0  # seconds its list page takes to answer
 
 
 @dataclass
@@ -93,6 +94,8 @@ class SiteSpec:
     home_items: list[Item] = field(default_factory=list)  # 要闻 shown only on the home page
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (title, raw body html)
     redirects: dict[str, str] = field(default_factory=dict)  # path -> in-site target path (301)
+    errors: dict[str, int] = field(default_factory=dict)  # path -> HTTP status (e.g. a column answering 500)
+    delays: dict[str, float] = field(default_factory=dict)  # path -> seconds before answering
     sidebar: str = ""  # raw HTML beside every list page
     encoding: str = "utf-8"
     icp: str = ""
@@ -105,6 +108,10 @@ class SiteSpec:
 
     def column(self, cid: str) -> ColumnSpec:
         return next(c for c in self.columns if c.id == cid)
+
+
+#: column states whose page is not served (404) or fails (500): never linked from the site
+UNSERVED = ("missing", "broken")
 
 
 def display_order(items: list[Item]) -> list[Item]:

@@ -18,6 +18,7 @@ from govwatch.sample import text
 from govwatch.sample.model import (
     DEAD,
     OUT,
+    UNSERVED,
     AccountSpec,
     Attachment,
     ColumnSpec,
@@ -220,7 +221,7 @@ class Builder:
             parent=parent,
         )
         site.columns.append(col)
-        if state == "blank" or category in ("consult", "interpretation"):
+        if state in ("blank", *UNSERVED) or category in ("consult", "interpretation"):
             return col
         count, lo, hi = SHAPE[category]
         count = n or count
@@ -394,7 +395,7 @@ class Builder:
         """首页, the level-1 columns, 政务公开, then the channels (added after columns exist)."""
         site.nav = [("首页", "/")]
         for col in site.columns:
-            if col.level == 1 and col.state != "missing" and len(site.nav) < 7:
+            if col.level == 1 and col.state not in UNSERVED and len(site.nav) < 7:
                 site.nav.append((col.name, f"@@COL:{col.id}@@"))
         site.nav.append(("政务公开", "/zwgk/index.html"))
         if interaction:
@@ -524,7 +525,8 @@ def _city_portal(b: Builder) -> None:
     zcjd = b.column(s, "zcjd", "政策解读", "interpretation")
     zwzx = b.column(s, "zwzx", "政务咨询", "consult")
     b.column(s, "rsrm", "人事任免", "personnel", age=40)
-    b.column(s, "ghjh", "规划计划", "planning", age=60)
+    b.column(s, "ghjh", "规划计划", "planning", age=60).delay = 2.0
+    t.decoy("column_unreachable", "3901000001/ghjh", "栏目页 2 秒后才返回（慢，但在 15 秒时限内）")
     b.column(s, "tjsj", "统计数据", "other", level=2, age=20, parent="政务公开")
 
     # Interpretations: all linked both ways; one published exactly 3 working days after its document
@@ -1132,6 +1134,8 @@ def _departments(b: Builder) -> None:
     b.column(s, "yjdt", "应急动态", "news", age=3)
     b.column(s, "tzgg", "通知公告", "notice", age=16)
     b.standard_nav(s)
+    b.column(s, "aqsc", "安全生产", "other", state="broken")
+    t.expect("column_unreachable", "column", "3901000013/aqsc", "deduct", "栏目地址返回 500（服务器错误）")
     for path in [p for p in s.pages if p.startswith("/hdjl/")]:
         del s.pages[path]  # the 互动交流 entry stays in the navigation and answers 404
     t.expect(
@@ -1367,10 +1371,10 @@ def _facts(b: Builder) -> None:
         for c in s.columns:
             newest = max((i.date for i in c.items), default=None)
             cols[f"{s.id}/{c.id}"] = {
-                "newest": newest.isoformat() if newest and c.state != "missing" else None,
-                "items": 0 if c.state in ("blank", "missing") else len(c.items),
+                "newest": newest.isoformat() if newest and c.state not in UNSERVED else None,
+                "items": 0 if c.state in ("blank", *UNSERVED) else len(c.items),
                 "items_first_page": 0
-                if c.state in ("blank", "missing")
+                if c.state in ("blank", *UNSERVED)
                 else (len(c.items) if c.category == "consult" else min(len(c.items), PAGE_SIZE)),
                 "state": c.state,
                 "family": s.family,

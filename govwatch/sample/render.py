@@ -22,7 +22,17 @@ from datetime import UTC, date, datetime, time
 from email.utils import format_datetime
 
 from govwatch.sample.docs import make_docx, make_pdf
-from govwatch.sample.model import DEAD, OUT, AccountSpec, ColumnSpec, Item, Province, SiteSpec, display_order
+from govwatch.sample.model import (
+    DEAD,
+    OUT,
+    UNSERVED,
+    AccountSpec,
+    ColumnSpec,
+    Item,
+    Province,
+    SiteSpec,
+    display_order,
+)
 
 WEEKDAYS = "一二三四五六日"
 HTML_UTF8 = "text/html; charset=utf-8"
@@ -34,6 +44,7 @@ class Resp:
     ctype: str
     body: bytes
     location: str = ""  # for redirects
+    delay: float = 0.0  # seconds the server waits before answering
 
 
 def esc(s: str) -> str:
@@ -447,7 +458,7 @@ def _simple(fam: str, title: str, body: str) -> str:
 def _sitemap(site: SiteSpec) -> str:
     parts = []
     for col in site.columns:
-        if col.state == "missing":
+        if col.state in UNSERVED:
             continue
         parts.append(f'<li><a href="{col.path}">{esc(col.name)}</a></li>')
     return '<ul class="sitemap">' + "".join(parts) + "</ul>"
@@ -483,7 +494,7 @@ def render_site(prov: Province, site: SiteSpec, bases: dict[str, str], out: str)
     put("/", site.name, home_page(site, links, prov.as_of))
     pages["/index.html"] = pages["/"]
     for col in site.columns:
-        if col.state == "missing":
+        if col.state in UNSERVED:
             continue
         for n in range(1, page_count(col) + 1):
             put(
@@ -509,7 +520,7 @@ def render_site(prov: Province, site: SiteSpec, bases: dict[str, str], out: str)
         + "".join(
             f'<li class="lv{c.level}"><a href="{c.path}">{esc(c.name)}</a></li>'
             for c in site.columns
-            if c.state != "missing"
+            if c.state not in UNSERVED
         )
         + "</ul>"
     )
@@ -526,6 +537,18 @@ def render_site(prov: Province, site: SiteSpec, bases: dict[str, str], out: str)
     )
     for path, target in site.redirects.items():
         pages[path] = Resp(301, "text/html", b"", location=target)
+    errors = dict(site.errors)
+    for col in site.columns:
+        if col.state == "broken":
+            errors.setdefault(col.path, 500)
+    for path, status in errors.items():
+        pages[path] = Resp(
+            status, "text/html", f"<html><body><h1>{status} Internal Server Error</h1></body></html>".encode()
+        )
+    delays = dict(site.delays)
+    delays.update({c.path: c.delay for c in site.columns if c.delay and c.state not in UNSERVED})
+    for path, seconds in delays.items():
+        pages[path] = replace(pages[path], delay=seconds)
     pages["/robots.txt"] = Resp(200, "text/plain", b"User-agent: *\nAllow: /\n")
     return pages
 

@@ -121,6 +121,8 @@ def _handler(host: _HostState) -> type[BaseHTTPRequestHandler]:
             if resp is None:
                 self._send(404, "text/html; charset=utf-8", NOT_FOUND, head)
                 return
+            if resp.delay:
+                time.sleep(resp.delay)
             if resp.status in (301, 302):
                 self.send_response(resp.status)
                 self.send_header("Location", resp.location)

@@ -131,6 +131,12 @@ def test_in_site_links_resolve_except_the_planted_ones(served):
 def test_unreachable_column_blank_column_and_nodates(served):
     with httpx.Client(timeout=5) as client:
         assert client.get(served.column_url("3901000005/jkkp")).status_code == 404
+        assert client.get(served.column_url("3901000013/aqsc")).status_code == 500
+        import time
+
+        t0 = time.monotonic()
+        assert client.get(served.column_url("3901000001/ghjh")).status_code == 200
+        assert 1.9 < time.monotonic() - t0 < 4
         r = client.get(served.column_url("3901000004/slgh"))
         assert r.status_code == 200 and "暂无信息" in r.content.decode("gbk")
         text = client.get(served.column_url("3901000008/scdt")).text
