@@ -60,8 +60,8 @@ _BLOCK_TAGS = frozenset(
 _COMMENT_RE = re.compile(r"/\*.*?\*/", re.S)
 _LENGTH_RE = re.compile(r"^([-+]?\d*\.?\d+)\s*(px|em|rem|pt|pc|cm|mm|in|vw|vh|%|ex|ch)?$")
 _INTERACTIVE_NAME = re.compile(
-    r"tab|menu|nav|drop|sub|panel|pane\b|slide|carousel|swiper|popup|modal|dialog|toggle|collapse|accordion"
-    r"|scroll|switch|focus|banner|hover",
+    r"tab|menu|nav|drop|sub|panel|pane\b|slide|carousel|swiper|pop|modal|dialog|toggle|collapse|accordion"
+    r"|scroll|switch|focus|banner|hover|more|layer|float|qrcode|ewm|erweima|share",
     re.I,
 )
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
