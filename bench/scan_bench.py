@@ -41,6 +41,15 @@ from govwatch.masking import luhn_ok  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 TARGET_MB_S = 30.0
+# The files whose code is measured: a run with any of them uncommitted is marked "-dirty".
+_MEASURED = (
+    "govwatch/checks/wording.py",
+    "govwatch/checks/privacy.py",
+    "govwatch/masking.py",
+    "govwatch/extract/text.py",
+    "include/rules/dict",
+    "bench/scan_bench.py",
+)
 _W = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _AREAS = ("110105", "310104", "360702", "360902", "440305", "510107", "130402", "230203")
 
@@ -167,9 +176,7 @@ def machine() -> dict[str, object]:
                     "status",
                     "--porcelain",
                     "--",
-                    "govwatch",
-                    "bench",
-                    "include/rules/dict",
+                    *_MEASURED,
                 ],
                 capture_output=True,
                 text=True,
