@@ -455,7 +455,7 @@ async def _inspect_all(
     async with Fetcher(settings=get_settings(), rules=rules) as fetcher:
         insp = _Inspector(rules, as_of, fetcher, scanners, columns)
         insp.prefixes = shared_host_prefixes(all_sites)
-        sem = asyncio.Semaphore(max(1, int(rules.get("crawl.site_concurrency", 4))))
+        sem = asyncio.Semaphore(max(1, int(rules.get("crawl.site_concurrency", 6))))
 
         async def one(site: dict[str, Any]) -> SiteReport:
             async with sem:
