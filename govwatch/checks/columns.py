@@ -99,6 +99,9 @@ def check_site(obs: SiteObs, as_of: date, rules: Rules) -> SiteVerdict:
             )
         )  # fmt: skip
         withheld.update(WITHHELD_ON_FAILURE)
+        home_listing = obs.home.listing if obs.home.ok else None
+        if home_listing is not None and home_listing.newest_date is not None:
+            withheld.discard("homepage_stale")  # the home page's own dates are readable: judge it
 
     # Home page.
     if "homepage_stale" not in withheld:

@@ -83,7 +83,7 @@ def test_blank_columns():
 def test_extraction_failed_withholds_and_undated_counts_only_beside_dated():
     got, v = run([(col("a"), undated()), (col("b"), undated()), (col("c"), dated(1))])
     assert v.extraction_failed and got == {("extraction_failed", SITE.id)}
-    assert "column_overdue" in v.withheld and "homepage_stale" in v.withheld
+    assert "column_overdue" in v.withheld and "homepage_stale" not in v.withheld  # home dates readable
     got, v = run([(col("a"), undated()), (col("b"), dated(1)), (col("c"), dated(1))])
     assert not v.extraction_failed and got == {("column_overdue", "a")}
     got, v = run([(col("a"), undated()), (col("b"), undated())])  # too few pages to call it a failure
@@ -107,3 +107,11 @@ def test_unreachable_columns_and_profile_override():
     )
     got, _ = run([(col("a"), dated(8))], rules=strict)
     assert got == {("column_overdue", "a")}
+
+
+def test_extraction_failure_still_judges_a_readable_home_page():
+    cols = [(col("a"), undated()), (col("b"), undated()), (col("c"), undated())]
+    got, v = run(cols, home=dated(30))
+    assert v.extraction_failed and got == {("extraction_failed", SITE.id), ("homepage_stale", SITE.id)}
+    got, v = run(cols, home=undated())
+    assert got == {("extraction_failed", SITE.id)} and "homepage_stale" in v.withheld
