@@ -150,6 +150,11 @@ def _link_title(a: etree._Element, as_of: date) -> str:
         and len(title_attr) >= len(text.rstrip(".…"))
     ):
         text = title_attr
+    if not text:
+        # A picture entry: the image's alt text is its title.
+        img = a.find(".//img")
+        if img is not None:
+            text = norm_text(img.get("alt") or img.get("title"))
     return text
 
 

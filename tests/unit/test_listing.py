@@ -191,6 +191,10 @@ CASES = [
     # 49 an empty-list template hidden beside an undated list does not make the column blank
     ("hidden-empty", "<div class='empty' style='display: none'>暂无数据</div><ul><li><a href='/oo1'>关于开展第一季度安全检查的通知</a></li>"
      "<li><a href='/oo2'>关于开展第二季度安全检查的通知</a></li></ul>", A, None, 0, False),
+    # 50 picture news: the image's alt text is the title
+    ("picture-list", "<ul class='pic'><li><a href='/pp1'><img src='/1.jpg' alt='全县秋收秋种工作现场会召开'></a>"
+     "<span>2026-11-13</span></li><li><a href='/pp2'><img src='/2.jpg' alt='全县冬季征兵工作动员'></a><span>2026-11-01</span></li></ul>",
+     A, date(2026, 11, 13), 2, False),
 ]  # fmt: skip
 
 
