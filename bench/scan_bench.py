@@ -134,17 +134,17 @@ def build_pages(
                 line = f"{line}，{e.wrong}。"
                 planted["typo"] += 1
             elif r < 0.03:
-                line = f"{line}（身份证号：{_id(rnd, True)}）"
+                line = f"{line}。（身份证号：{_id(rnd, True)}）"
                 planted["id"] += 1
             elif r < 0.04:
-                line = f"{line}（证件号码 {_id(rnd, False)}，校验位错误）"
+                line = f"{line}。（证件号码 {_id(rnd, False)}，校验位错误）"
             elif r < 0.05:
-                line = f"{line}联系电话：1{rnd.choice('3456789')}{rnd.randint(0, 999999999):09d}。"
+                line = f"{line}。联系电话：1{rnd.choice('3456789')}{rnd.randint(0, 999999999):09d}。"
                 planted["mobile"] += 1
             elif r < 0.06:
-                line = f"{line}流水号 2023{rnd.randint(10**12, 10**13 - 1)}，"  # mobile-like digits in a longer run
+                line = f"{line}。流水号 2023{rnd.randint(10**12, 10**13 - 1)}，"  # mobile-like digits in a longer run
             elif r < 0.065:
-                line = f"{line}收款账号 {_card(rnd)}。"
+                line = f"{line}。收款账号 {_card(rnd)}。"
                 planted["card"] += 1
             parts.append(line)
             size += len(line.encode()) + 1

@@ -46,10 +46,10 @@ SEVERITIES = ("serious", "general")
 CONTEXT_CHARS = 12
 
 _TABLE_BITS = 22
-_MULT = np.uint64(0x9E3779B97F4A7C15)
-_SHIFT = np.uint64(64 - _TABLE_BITS)
-_S21 = np.uint64(21)
-_S42 = np.uint64(42)
+# Multiplicative hashing in wrapping 32-bit arithmetic: cheap on numpy arrays, and the same in Python.
+_M1_INT, _M2_INT = 0x9E3779B1, 0x85EBCA77
+_M1, _M2 = np.uint32(_M1_INT), np.uint32(_M2_INT)
+_SHIFT = np.uint32(32 - _TABLE_BITS)
 _CHUNK = 1 << 16  # characters per vectorised block: keeps the arrays in cache
 
 
@@ -127,8 +127,8 @@ class WordingScanner:
         self._table2 = np.zeros(1 << _TABLE_BITS, dtype=bool)
         self._table3 = np.zeros(1 << _TABLE_BITS, dtype=bool)
         for anchors, table in ((self._bucket2, self._table2), (self._bucket3, self._table3)):
-            if anchors:
-                table[_hash(np.array([_key(a) for a in anchors], dtype=np.uint64))] = True
+            for anchor in anchors:
+                table[_slot(anchor)] = True
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -152,21 +152,21 @@ class WordingScanner:
             return []
         hits: list[tuple[int, int, Entry]] = []
         seen: set[tuple[int, str]] = set()
+        b2, b3, t2, t3 = self._bucket2, self._bucket3, self._table2, self._table3
         for base in range(0, len(text), _CHUNK):
-            seg = text[base : base + _CHUNK + 2]
-            codes = np.frombuffer(seg.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
-            limit = min(_CHUNK, len(seg))
-            for width, table, buckets in ((3, self._table3, self._bucket3), (2, self._table2, self._bucket2)):
-                if not buckets or len(codes) < width:
-                    continue
-                if width == 3:
-                    keys = codes[:-2] | (codes[1:-1] << _S21) | (codes[2:] << _S42)
-                else:
-                    keys = codes[:-1] | (codes[1:] << _S21)
-                for p in np.flatnonzero(table[_hash(keys)]).tolist():
-                    if p >= limit:
-                        break
-                    pos = base + p
+            # Two NULs of padding give every position of the block a trigram and a bigram.
+            seg = text[base : base + _CHUNK + 2] + "\0\0"
+            limit = min(_CHUNK, len(seg) - 2)
+            codes = np.frombuffer(seg.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            k2 = codes[:-1] * _M1
+            k2 += codes[1:]
+            k3 = k2[:-1] * _M2
+            k3 += codes[2:]
+            mask = t3[k3 >> _SHIFT]
+            mask |= t2[k2[:-1] >> _SHIFT]
+            for p in np.flatnonzero(mask[:limit]).tolist():
+                pos = base + p
+                for width, buckets in ((3, b3), (2, b2)):
                     for offset, e in buckets.get(text[pos : pos + width], ()):
                         start = pos - offset
                         if start < 0 or (start, e.wrong) in seen or not text.startswith(e.wrong, start):
@@ -184,17 +184,12 @@ class WordingScanner:
         ]
 
 
-def _key(s: str) -> int:
-    """The integer key of a 2- or 3-character anchor (21 bits per code point, as in :meth:`scan`)."""
-    key = 0
-    for i, ch in enumerate(s):
-        key |= ord(ch) << (21 * i)
-    return key
-
-
-def _hash(keys: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        return (keys * _MULT) >> _SHIFT
+def _slot(anchor: str) -> int:
+    """The bit-table slot of a 2- or 3-character anchor: the same 32-bit arithmetic as :meth:`scan`."""
+    k = (ord(anchor[0]) * _M1_INT + ord(anchor[1])) & 0xFFFFFFFF
+    if len(anchor) == 3:
+        k = (k * _M2_INT + ord(anchor[2])) & 0xFFFFFFFF
+    return k >> (32 - _TABLE_BITS)
 
 
 def _anchor(wrong: str, correct: str) -> tuple[int, str]:
