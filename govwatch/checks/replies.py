@@ -233,15 +233,16 @@ def _parse_row(el: etree._Element, page_url: str) -> Message | None:
     if not text or len(text) > 400:
         return None
     dates = [d for d in (_to_date(m.groups()) for m in DATE_RE.finditer(text)) if d]
-    if not dates or len(dates) > 2:
+    submitted, replied = _labelled(text)
+    # Unlabelled, a row holds one or two dates (asked, answered); labelled, it may carry more.
+    if not dates or len(dates) > (4 if submitted else 2):
         return None
     links = [a for a in el.iter("a") if a.get("href")]
-    if len(links) > 2:
+    if len(links) > 3:  # title, department, 详情 at most: more is a container, not a row
         return None
     title, url = _first_link(el, page_url)
     if not title:
         return None
-    submitted, replied = _labelled(text)
     if submitted is None:
         submitted = min(dates)
         if replied is None and len(dates) == 2 and max(dates) != submitted:

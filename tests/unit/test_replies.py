@@ -112,3 +112,15 @@ def test_detail_status_label_wins_over_words_elsewhere():
     <div class="legend">图例：未回复 / 办理中 / 已答复</div></body></html>"""
     got = parse_detail(html, "http://s.gov.cn/m/9.html")
     assert got is not None and got.status == "answered" and got.replied is None
+
+
+def test_rows_with_more_links_and_labelled_dates():
+    html = """<ul><li><a href="/m/7.html">关于供暖的咨询</a> <a href="/dept/3">市住建局</a> <a href="/m/7.html">详情</a>
+    <span>提问时间：2026-10-09</span><span>受理时间：2026-10-10</span><span>答复时间：2026-10-21</span>
+    <span>更新：2026-10-22</span></li>
+    <li><a href="/m/8.html">关于公交的咨询</a><span>2026-10-12</span><span>2026-10-13</span></li></ul>"""
+    got = {m.title: (m.submitted, m.replied) for m in parse_list(html, PAGE)}
+    assert got == {
+        "关于供暖的咨询": (date(2026, 10, 9), date(2026, 10, 21)),
+        "关于公交的咨询": (date(2026, 10, 12), date(2026, 10, 13)),
+    }
