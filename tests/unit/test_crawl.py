@@ -186,9 +186,9 @@ def test_feed_entry_texts_for_the_post_scan():
     ).encode()
     assert entry_texts(rss, "application/rss+xml") == ["全市上下再接再励", ""]
     atom = (
-        '<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>t</title><summary>s1</summary></entry>'
-        '<entry><content type="html">&lt;p&gt;c2&lt;/p&gt;</content></entry></feed>'
-    ).encode()
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>t</title><summary>s1</summary></entry>'
+        b'<entry><content type="html">&lt;p&gt;c2&lt;/p&gt;</content></entry></feed>'
+    )
     assert entry_texts(atom) == ["s1", "c2"]
     js = '{"items": [{"content_text": "一"}, {"content_html": "<p>二</p>"}, {"summary": "三"}]}'.encode()
     assert entry_texts(js, "application/feed+json") == ["一", "二", "三"]
