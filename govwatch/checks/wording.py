@@ -47,8 +47,8 @@ CONTEXT_CHARS = 12
 
 _TABLE_BITS = 22
 # Multiplicative hashing in wrapping 32-bit arithmetic: cheap on numpy arrays, and the same in Python.
-_M1_INT, _M2_INT = 0x9E3779B1, 0x85EBCA77
-_M1, _M2 = np.uint32(_M1_INT), np.uint32(_M2_INT)
+_M1_INT, _M2_INT, _M3_INT = 0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D
+_M1, _M2, _M3 = np.uint32(_M1_INT), np.uint32(_M2_INT), np.uint32(_M3_INT)
 _SHIFT = np.uint32(32 - _TABLE_BITS)
 _CHUNK = 1 << 16  # characters per vectorised block: keeps the arrays in cache
 
@@ -158,10 +158,12 @@ class WordingScanner:
             seg = text[base : base + _CHUNK + 2] + "\0\0"
             limit = min(_CHUNK, len(seg) - 2)
             codes = np.frombuffer(seg.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            # Each multiplication carries the character just added into the high bits the slot uses.
             k2 = codes[:-1] * _M1
             k2 += codes[1:]
-            k3 = k2[:-1] * _M2
-            k3 += codes[2:]
+            k2 *= _M2
+            k3 = k2[:-1] + codes[2:]
+            k3 *= _M3
             mask = t3[k3 >> _SHIFT]
             mask |= t2[k2[:-1] >> _SHIFT]
             for p in np.flatnonzero(mask[:limit]).tolist():
@@ -186,9 +188,9 @@ class WordingScanner:
 
 def _slot(anchor: str) -> int:
     """The bit-table slot of a 2- or 3-character anchor: the same 32-bit arithmetic as :meth:`scan`."""
-    k = (ord(anchor[0]) * _M1_INT + ord(anchor[1])) & 0xFFFFFFFF
+    k = ((ord(anchor[0]) * _M1_INT + ord(anchor[1])) * _M2_INT) & 0xFFFFFFFF
     if len(anchor) == 3:
-        k = (k * _M2_INT + ord(anchor[2])) & 0xFFFFFFFF
+        k = ((k + ord(anchor[2])) * _M3_INT) & 0xFFFFFFFF
     return k >> (32 - _TABLE_BITS)
 
 
