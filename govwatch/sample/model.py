@@ -97,6 +97,7 @@ class SiteSpec:
     errors: dict[str, int] = field(default_factory=dict)  # path -> HTTP status (e.g. a column answering 500)
     delays: dict[str, float] = field(default_factory=dict)  # path -> seconds before answering
     sidebar: str = ""  # raw HTML beside every list page
+    calendar: bool = False  # serves an endless 活动日历 (/rl/index.html?date=…), a crawler trap
     encoding: str = "utf-8"
     icp: str = ""
     police: str = ""

@@ -627,6 +627,8 @@ def _city_portal(b: Builder) -> None:
         '<li><a href="/bsfw/zn.html">办事指南</a></li></ul>',
     )
     s.nav = [(n, (f"{OUT}/zwfw/" if n == "办事服务" else h)) for n, h in s.nav]
+    s.calendar = True
+    s.footer_links.append(("活动日历", f"/rl/index.html?date={b.as_of}"))
     t.decoy("no_interaction_channel", "3901000001", "有“网上信访”，同时有“互动交流 / 我要咨询 / 市长信箱”")
     t.decoy("no_service_channel", "3901000001", "办事服务指向省政务服务网（HEAD 返回 405，GET 正常）")
     s.redirects["/zwgk/old/index.html"] = "/zwgk/index.html"

@@ -139,6 +139,10 @@ def _nav(fam: str, nav: list[tuple[str, str]]) -> str:
 def _footer(fam: str, site: SiteSpec, prov: Province, unit_name: str, out: str) -> str:
     year = prov.as_of.year
     links = " | ".join(f'<a href="{h}">{esc(t)}</a>' for t, h in site.footer_links)
+    # links that are no pages at all: a checker must not report them as broken
+    links += (
+        ' | <a href="javascript:void(0);" onclick="window.print()">打印本页</a> | <a href="#top">返回顶部</a>'
+    )
     friends = " ".join(f'<a href="{h}" target="_blank">{esc(t)}</a>' for t, h in site.friend_links)
     beian = f'<a href="{out}/beian/" target="_blank">{esc(site.icp)}</a>'
     if fam == "A":
@@ -223,8 +227,19 @@ def _page(
 # --- lists, details, home ------------------------------------------------------------------------------------
 
 
+def _rel(path: str, page_dir: str) -> str:
+    """TRS-style relative link (./202611/t20261118_1.html) from a page in ``page_dir``."""
+    return "./" + path[len(page_dir) + 1 :] if path.startswith(page_dir + "/") else path
+
+
 def _item_rows(
-    fam: str, col: ColumnSpec, items: list[Item], *, short: bool = False, nodates: bool = False
+    fam: str,
+    col: ColumnSpec,
+    items: list[Item],
+    *,
+    short: bool = False,
+    nodates: bool = False,
+    page_dir: str = "",
 ) -> str:
     rows = []
     for it in items:
@@ -234,7 +249,7 @@ def _item_rows(
             rows.append(f'<li><a href="{it.path}" target="_blank" title="{t}">{t}</a><span>{d}</span></li>')
         elif fam == "B":
             rows.append(
-                f'<tr><td class="bt"><a href="{it.path}" target="_blank" title="{t}">{t}</a></td>'
+                f'<tr><td class="bt"><a href="{_rel(it.path, page_dir)}" target="_blank" title="{t}">{t}</a></td>'
                 f'<td class="rq" width="100">{d}</td></tr>'
             )
         elif fam == "C":
@@ -341,7 +356,9 @@ def list_page(site: SiteSpec, col: ColumnSpec, n: int = 1) -> str:
         inner = _consult_rows(fam, col.items)
     else:
         chunk = display_order(col.items)[(n - 1) * PAGE_SIZE : n * PAGE_SIZE]
-        inner = _item_rows(fam, col, chunk, nodates=col.state == "nodates")
+        inner = _item_rows(
+            fam, col, chunk, nodates=col.state == "nodates", page_dir=col.path.rsplit("/", 1)[0]
+        )
     crumb = f'当前位置：<a href="/">首页</a> &gt; {"<span>" + esc(col.parent) + "</span> &gt; " if col.parent else ""}{esc(col.name)}'
     count = 0 if col.state == "blank" else len(col.items)
     pager = _pager(fam, col, n, pages, count)
@@ -552,6 +569,34 @@ def render_site(prov: Province, site: SiteSpec, bases: dict[str, str], out: str)
     pages["/robots.txt"] = Resp(200, "text/plain", b"User-agent: *\nAllow: /\n")
     return pages
 
+
+def calendar_page(prov: Province, site: SiteSpec, bases: dict[str, str], out: str, query: str) -> Resp:
+    """活动日历: every day links to the previous and the next one — an endless crawler trap."""
+    from datetime import timedelta
+    from urllib.parse import parse_qs
+
+    links = Links(site, bases, out)
+    site = replace(
+        site,
+        nav=[(t, links(h)) for t, h in site.nav],
+        friend_links=[(t, links(h)) for t, h in site.friend_links],
+    )
+    try:
+        day = date.fromisoformat(parse_qs(query).get("date", [""])[0])
+    except ValueError:
+        day = prov.as_of
+    unit = next((u.name for u in prov.units if u.id == site.unit), site.name)
+    body = _simple(
+        site.family,
+        "活动日历",
+        f"<p>{day.year}年{day.month}月{day.day}日 活动安排：无</p>"
+        f'<p><a href="{CALENDAR}?date={day - timedelta(days=1)}">前一天</a> '
+        f'<a href="{CALENDAR}?date={day + timedelta(days=1)}">后一天</a></p>',
+    )
+    return _encode(site, _page(site.family, site, prov, unit, out, "活动日历", body))
+
+
+CALENDAR = "/rl/index.html"
 
 _GIF = bytes.fromhex("47494638396101000100800000ffffff00000021f90401000000002c00000000010001000002024401003b")
 

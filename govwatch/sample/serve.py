@@ -21,6 +21,8 @@ import socketserver
 import struct
 import threading
 import time
+from collections.abc import Callable
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from govwatch.sample.model import Province
-from govwatch.sample.render import Resp, render_outside, render_site
+from govwatch.sample.render import CALENDAR, Resp, calendar_page, render_outside, render_site
 
 NOT_FOUND = (
     '<!DOCTYPE html><html><head><meta charset="utf-8"><title>404 页面不存在</title></head>'
@@ -53,9 +55,14 @@ class _Server(ThreadingHTTPServer):
 
 class _HostState:
     def __init__(
-        self, pages: dict[str, Resp], state: str = "ok", head_refused: frozenset[str] = frozenset()
+        self,
+        pages: dict[str, Resp],
+        state: str = "ok",
+        head_refused: frozenset[str] = frozenset(),
+        dynamic: dict[str, Callable[[str], Resp]] | None = None,
     ) -> None:
         self.pages = pages
+        self.dynamic = dynamic or {}
         self.state = state
         self.fail_every = 0
         self.home_hits = 0
@@ -117,7 +124,10 @@ def _handler(host: _HostState) -> type[BaseHTTPRequestHandler]:
             if head and path in host.head_refused:
                 self._send(405, "text/html", b"<html><body>405 Method Not Allowed</body></html>", True)
                 return
-            resp = host.pages.get(path)
+            if path in host.dynamic:
+                resp: Resp | None = host.dynamic[path](urlsplit(self.path).query)
+            else:
+                resp = host.pages.get(path)
             if resp is None:
                 self._send(404, "text/html; charset=utf-8", NOT_FOUND, head)
                 return
@@ -202,7 +212,10 @@ class ServedProvince:
             self._hosts = {}
             for s in prov.sites:
                 state = "down" if s.status == "down" else "ok"
-                self._hosts[s.id] = _HostState(render_site(prov, s, bases, out), state)
+                dynamic: dict[str, Callable[[str], Resp]] = {}
+                if s.calendar:
+                    dynamic[CALENDAR] = partial(calendar_page, prov, s, bases, out)
+                self._hosts[s.id] = _HostState(render_site(prov, s, bases, out), state, dynamic=dynamic)
             self._hosts["outside"] = _HostState(render_outside(prov, out), head_refused=frozenset({"/zwfw/"}))
             try:
                 self._servers = self._bind_all(want)

@@ -108,6 +108,8 @@ def test_in_site_links_resolve_except_the_planted_ones(served):
                     continue
                 text = r.content.decode("gbk" if site.encoding == "gbk" else "utf-8")
                 for href in _links(text):
+                    if href.startswith(("javascript:", "#")) or "/rl/index.html?" in href:
+                        continue  # not pages; the endless 活动日历 is tested on its own
                     full = urljoin(url, href).split("#")[0]
                     if urlsplit(full).netloc == host and full not in seen:
                         seen.add(full)
@@ -124,6 +126,10 @@ def test_in_site_links_resolve_except_the_planted_ones(served):
                     bad_outside.add(url)
             except httpx.TransportError:
                 bad_outside.add(urlsplit(url).netloc)
+        # the crawler trap: every day links to the next, without end
+        cal = served.url("3901000001", "/rl/index.html?date=2031-01-01")
+        text = client.get(cal).text
+        assert "2031年1月1日" in text and "/rl/index.html?date=2031-01-02" in text
     dead = f"{served.host_base}.{prov.dead_host}:{served.port}"
     assert bad_outside == {"nosuch.example.invalid", dead}
 
