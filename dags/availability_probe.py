@@ -11,6 +11,7 @@ from operators.govwatch_common import (
     TZ_NAME,
     as_of_param,
     default_args,
+    open_store,
     resolve_as_of,
     resolve_sites,
     run_instant,
@@ -56,8 +57,6 @@ def availability_probe() -> None:
         doc_md="探测各网站首页一次并记录结果（参数 `sites` 可限定范围）。失败：查看日志后清除重跑，同一时刻只记一轮。",
     )
     def probe(**context) -> dict:
-        from operators.govwatch_common import open_store
-
         from govwatch.checks.probe_run import run_probe
 
         store = open_store()
@@ -71,8 +70,6 @@ def availability_probe() -> None:
         doc_md="按基准日前 7 天的探测判定 `site_unreachable`（否决/预警）。失败：查看日志，清除重跑（幂等）。",
     )
     def evaluate(**context) -> dict:
-        from operators.govwatch_common import open_store
-
         from govwatch.checks.probe_run import evaluate_availability
 
         store = open_store()

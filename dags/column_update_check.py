@@ -12,6 +12,7 @@ from operators.govwatch_common import (
     as_of_param,
     default_args,
     max_shards_param,
+    open_store,
     resolve_as_of,
     resolve_sites,
     sites_param,
@@ -27,8 +28,8 @@ DOC = """
 `column_unreachable`、`columns_not_updated`、`columns_blank`、`extraction_failed`、`media_stale`、
 `media_infrequent`、`media_no_interaction`）。本次运行的逻辑日期（北京时间）即检查基准日。
 
-网站按 `max_shards` 分成有限个分片任务并行（不会一个栏目一个任务；1.5 万个网站也只有至多 `max_shards`
-个任务），抓取任务都在 `govwatch_crawl` 池中限流。各任务之间只通过 XCom 传递计数。检查完成后由数据质量闸门
+网站和新媒体账号各按 `max_shards` 分成有限个分片任务并行（不会一个栏目一个任务；1.5 万个网站也只有至多
+`max_shards` 个任务），抓取任务都在 `govwatch_crawl` 池中限流。各任务之间只通过 XCom 传递计数。检查完成后由数据质量闸门
 校验本次抓取和问题数据，不通过则告警运维人员。
 
 **参数**
@@ -60,7 +61,6 @@ def column_update_check() -> None:
     )
     def plan_shards(**context) -> list[list[str]]:
         from govwatch.checks.column_run import site_shards
-        from operators.govwatch_common import open_store
 
         store = open_store()
         try:
@@ -75,7 +75,6 @@ def column_update_check() -> None:
     )
     def check_sites(site_ids: list[str], **context) -> dict:
         from govwatch.checks.column_run import run_column_check
-        from operators.govwatch_common import open_store
 
         store = open_store()
         try:
@@ -84,31 +83,47 @@ def column_update_check() -> None:
             store.close()
 
     @task(
-        pool=CRAWL_POOL,
-        execution_timeout=timedelta(hours=2),
-        doc_md="检查政务新媒体账号（更新、频次、互动）。失败：查看日志（订阅源地址、网络），清除重跑（幂等）。",
+        doc_md="把在用的政务新媒体账号分成至多 `max_shards` 组（只传账号标识）。失败：多为数据库不可达，修复后重跑。"
     )
-    def check_accounts(**context) -> dict:
-        from govwatch.checks.column_run import run_account_check
-        from operators.govwatch_common import open_store
+    def plan_account_shards(**context) -> list[list[str]]:
+        from govwatch.checks.column_run import account_shards
 
         store = open_store()
         try:
-            return small(run_account_check(resolve_as_of(context), store=store), 0)
+            return account_shards(int(context["params"]["max_shards"]), store=store)
+        finally:
+            store.close()
+
+    @task(
+        pool=CRAWL_POOL,
+        execution_timeout=timedelta(hours=2),
+        doc_md="检查一组政务新媒体账号（更新、频次、互动）。失败：查看日志（订阅源地址、网络），清除该分片重跑（幂等）。",
+    )
+    def check_accounts(account_ids: list[str], **context) -> dict:
+        from govwatch.checks.column_run import run_account_check
+
+        store = open_store()
+        try:
+            return small(run_account_check(resolve_as_of(context), account_ids, store=store), 0)
         finally:
             store.close()
 
     @task(trigger_rule="none_failed", doc_md="汇总各分片的计数（只用 XCom 中的计数）。")
-    def summarize(site_counts: list[dict], account_counts: dict | None) -> dict:
-        total: dict[str, int] = {}
-        for part in [*site_counts, account_counts or {}]:
-            for key, value in (part or {}).items():
-                if isinstance(value, int | float) and not isinstance(value, bool):
-                    total[key] = total.get(key, 0) + int(value)
+    def summarize(site_counts: list[dict], account_counts: list[dict]) -> dict:
+        def add(into: dict, part: dict) -> None:
+            for key, value in part.items():
+                if isinstance(value, dict):
+                    add(into.setdefault(key, {}), value)
+                elif isinstance(value, int | float) and not isinstance(value, bool):
+                    into[key] = into.get(key, 0) + value
+
+        total: dict = {}
+        for part in [*(site_counts or []), *(account_counts or [])]:
+            add(total, part or {})
         return total
 
     checked = check_sites.expand(site_ids=plan_shards())
-    accounts = check_accounts()
+    accounts = check_accounts.expand(account_ids=plan_account_shards())
     gate = ValidationGateOperator(
         task_id="validate",
         suites=["observations", "findings"],

@@ -13,6 +13,7 @@ from operators.govwatch_common import (
     as_of_param,
     default_args,
     max_shards_param,
+    open_store,
     report_period,
     resolve_as_of,
     resolve_sites,
@@ -61,8 +62,6 @@ def monthly_inspection() -> None:
         doc_md="把要检查的网站分成至多 `max_shards` 组（只传网站标识码）。失败：多为数据库不可达，修复后重跑。"
     )
     def plan_shards(**context) -> list[list[str]]:
-        from operators.govwatch_common import open_store
-
         from govwatch.checks.column_run import site_shards
 
         store = open_store()
@@ -77,8 +76,6 @@ def monthly_inspection() -> None:
         doc_md="全面检查一组网站（抓取、链接、内容、互动、解读），记录问题并返回计数。失败：查看日志，清除该分片重跑。",
     )
     def inspect_sites(site_ids: list[str], **context) -> dict:
-        from operators.govwatch_common import open_store
-
         from govwatch.checks.inspect_run import run_inspection
 
         store = open_store()
@@ -92,8 +89,6 @@ def monthly_inspection() -> None:
         doc_md="按指标计分：单项否决、扣分、是否合格、合格率。失败：查看日志（多为规则配置错误），修正后重跑。",
     )
     def scores(inspected: list[dict], **context) -> dict:
-        from operators.govwatch_common import open_store
-
         from govwatch.scoring import run_scores
 
         store = open_store()

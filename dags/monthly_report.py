@@ -9,7 +9,9 @@ from operators.govwatch_common import (
     MONTHLY_INSPECTION_ASSET,
     SMS_POOL,
     START_DATE,
+    TZ,
     default_args,
+    open_store,
     report_period,
     run_instant,
     small,
@@ -75,8 +77,6 @@ def monthly_report() -> None:
         doc_md="生成本月全部文件（月报、通报、整改通知、更新条数明细）并把各单位通知写入发件箱。失败：查看日志修正后重跑。"
     )
     def render(info: dict) -> dict:
-        from operators.govwatch_common import open_store
-
         from govwatch.notices.render import render_month
 
         store = open_store()
@@ -88,8 +88,6 @@ def monthly_report() -> None:
     @task(pool=SMS_POOL, doc_md="发送发件箱中的通知（带重试与退避）。失败：消息留在发件箱，下次补发。")
     def flush_outbox() -> dict:
         from datetime import datetime
-
-        from operators.govwatch_common import TZ, open_store
 
         from govwatch.notify.outbox import flush
 

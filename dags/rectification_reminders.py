@@ -8,8 +8,10 @@ from airflow.sdk import dag, task
 from operators.govwatch_common import (
     SMS_POOL,
     START_DATE,
+    TZ,
     as_of_param,
     default_args,
+    open_store,
     resolve_as_of,
     run_instant,
     small,
@@ -60,8 +62,6 @@ def rectification_reminders() -> None:
 
     @task(doc_md="同步整改台账（新增事项、复查已整改、逾期）。失败：查看日志后清除重跑（幂等）。")
     def sync_ledger(**context) -> dict:
-        from operators.govwatch_common import open_store
-
         from govwatch.rectify.ledger import sync
 
         store = open_store()
@@ -72,8 +72,6 @@ def rectification_reminders() -> None:
 
     @task(doc_md="生成到期提醒和逾期抄报，写入发件箱（每单位每渠道每天一条）。失败：清除重跑，不会重复写入。")
     def remind(**context) -> dict:
-        from operators.govwatch_common import open_store
-
         from govwatch.rectify.remind import run_reminders
 
         store = open_store()
@@ -89,8 +87,6 @@ def rectification_reminders() -> None:
     )
     def flush_outbox(**context) -> dict:
         from datetime import datetime
-
-        from operators.govwatch_common import TZ, open_store
 
         from govwatch.notify.outbox import flush
 

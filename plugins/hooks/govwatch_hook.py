@@ -7,7 +7,8 @@ connection id  environment fallback         how the connection is read
 ============== ============================ =========================================================
 govwatch_db    ``GOVWATCH_DATABASE_URL``    postgres connection → ``postgresql://login:pw@host:port/schema``
 smtp_default   ``GOVWATCH_SMTP_URL``        host, port, login, password; extra ``from_email`` (sender),
-                                            ``starttls`` / ``disable_tls`` → ``smtp://…[?starttls=1]``
+                                            ``disable_ssl`` / ``disable_tls`` as in Airflow's SMTP provider
+                                            → ``smtps://…``, ``smtp://…?starttls=1`` or ``smtp://…``
 govwatch_sms   ``GOVWATCH_SMS_URL``         extra ``url`` verbatim, else ``type://[login:pw@]host[:port]/schema``
                                             (``http``/``https`` = the generic JSON gateway, ``aliyun``, ``tencent``)
 govwatch_webhook ``GOVWATCH_WEBHOOK_URL``   extra ``url`` (an Apprise URL) verbatim, else the connection URI
@@ -57,16 +58,22 @@ def db_url(conn: Any) -> str:
     return url + ("?" + urlencode(query) if query else "")
 
 
+def _truthy(value: Any) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
 def smtp_url(conn: Any) -> tuple[str, str | None]:
-    """(smtp URL, sender or None) from an smtp provider connection."""
+    """(smtp URL, sender or None) from an smtp provider connection, with the provider's own defaults.
+
+    Airflow's SMTP hook uses SSL unless ``disable_ssl``, and STARTTLS (without SSL) unless ``disable_tls``:
+    ``smtps://`` for the first, ``smtp://…?starttls=1`` for the second, plain ``smtp://`` when both are off.
+    """
     extra = conn.extra_dejson or {}
-    # Airflow's SMTP provider upgrades with STARTTLS unless ``disable_tls``; an explicit ``starttls`` wins.
-    if "starttls" in extra:
-        starttls = str(extra["starttls"]).lower() in ("1", "true", "yes")
-    else:
-        starttls = str(extra.get("disable_tls", False)).lower() not in ("1", "true", "yes")
-    url = f"smtp://{_userinfo(conn)}{_hostport(conn, 25)}" + ("?starttls=1" if starttls else "")
     sender = extra.get("from_email") or extra.get("mail_from")
+    if not _truthy(extra.get("disable_ssl", False)):
+        return f"smtps://{_userinfo(conn)}{_hostport(conn, 465)}", (str(sender) if sender else None)
+    starttls = not _truthy(extra.get("disable_tls", False))
+    url = f"smtp://{_userinfo(conn)}{_hostport(conn, 25)}" + ("?starttls=1" if starttls else "")
     return url, (str(sender) if sender else None)
 
 

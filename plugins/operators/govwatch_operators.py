@@ -36,12 +36,14 @@ class ValidationGateOperator(BaseOperator):
         from govwatch.quality import ValidationGateFailed, gate
 
         try:
-            report = gate(as_of, suites=self.suites, store=store)
+            summary = gate(as_of, self.suites, store=store)
         except ValidationGateFailed as exc:
+            docs = getattr(exc.report, "data_docs_path", None)
+            if docs:
+                log.error("Data Docs: %s", docs)
             # Retrying cannot make bad data good: fail at once; the failure callback alerts the operators.
-            raise AirflowFailException(f"数据校验未通过（{as_of}）：{exc}") from exc
+            raise AirflowFailException(str(exc)) from exc
         finally:
             store.close()
-        summary = report.summary() if hasattr(report, "summary") else report
         log.info("validation passed for %s: %s", as_of, summary)
         return small(summary)
