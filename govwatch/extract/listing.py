@@ -43,8 +43,10 @@ BLANK_RE = re.compile(
 )
 # Regions whose links are navigation, not items (matched against tag, id and class).
 CHROME_RE = re.compile(
-    r"(?:^|[\s_-])(?:nav\w*|menu\w*|foot\w*|bottom\w*|copyright|crumbs?|breadcrumbs?|position|location|weizhi|dqwz"
-    r"|header|top\w*|banner|page|pages|pager|pagination|fenye|paging|yqlj|friend\w*|links|link|sidebar|dh)(?:$|[\s_-])",
+    # distinctive words, anywhere in an id or class (leftnav, subMenu, site-footer, friendlinks)
+    r"nav|menu|footer|copyright|crumb|sidebar|banner|header|pagination|pager|fenye|yqlj|friend"
+    # short words, only as whole words (page-list and toplist hold items)
+    r"|(?:^|[\s_-])(?:foot|bottom|position|location|weizhi|dqwz|top|page|pages|paging|links?|side|dh)(?:$|[\s_-])",
     re.I,
 )
 CHROME_TAGS = {"nav", "header", "footer", "aside"}

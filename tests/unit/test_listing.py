@@ -195,6 +195,10 @@ CASES = [
     ("picture-list", "<ul class='pic'><li><a href='/pp1'><img src='/1.jpg' alt='全县秋收秋种工作现场会召开'></a>"
      "<span>2026-11-13</span></li><li><a href='/pp2'><img src='/2.jpg' alt='全县冬季征兵工作动员'></a><span>2026-11-01</span></li></ul>",
      A, date(2026, 11, 13), 2, False),
+    # 51 blank column beside a sub-menu of long column names
+    ("blank-leftnav", "<div class='leftNav'><ul><li><a href='/a/'>重大行政决策预公开专栏</a></li><li><a href='/b/'>"
+     "优化营商环境政策措施专栏</a></li><li><a href='/c/'>乡村振兴战略实施情况专栏</a></li></ul></div>"
+     "<div class='rightList'><ul class='list'></ul></div>", A, None, 0, True),
 ]  # fmt: skip
 
 
