@@ -18,10 +18,11 @@ from govwatch.settings import TZ
 
 
 def probe_window(as_of: date, days: int) -> tuple[datetime, datetime]:
-    """[start, end) of the probes judged for ``as_of``: the ``days`` calendar days ending with the as-of
-    day (Asia/Shanghai), so that probes taken on the as-of day itself count."""
+    """[start, end) of the probes judged for ``as_of`` (Asia/Shanghai): the ``days`` whole days before
+    the as-of date, and the as-of day itself — probes taken on the day of the check count too."""
     end = datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=TZ)
-    return end - timedelta(days=days), end
+    start = datetime.combine(as_of - timedelta(days=days), time(0), tzinfo=TZ)
+    return start, end
 
 
 def probe_ok(status: int | None, elapsed_ms: int | None, error: str | None, timeout_seconds: float) -> bool:

@@ -35,6 +35,6 @@ def test_probe_ok():
     assert not probe_ok(None, 10, "timeout", 15)
 
 
-def test_window_covers_the_seven_days_ending_with_as_of():
+def test_window_is_the_seven_days_before_as_of_and_the_day_itself():
     start, end = probe_window(date(2026, 11, 20), 7)
-    assert start == datetime(2026, 11, 14, tzinfo=TZ) and end == datetime(2026, 11, 21, tzinfo=TZ)
+    assert start == datetime(2026, 11, 13, tzinfo=TZ) and end == datetime(2026, 11, 21, tzinfo=TZ)
