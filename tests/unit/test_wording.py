@@ -93,6 +93,40 @@ def test_two_character_entries_and_chunk_boundaries(scanner: WordingScanner):
         assert (m.start, m.wrong) == (pad, "中华人民共合国")
 
 
+def test_agrees_with_naive_search_on_a_large_generated_dictionary():
+    import random
+
+    rnd = random.Random(7)
+    alphabet = [chr(c) for c in range(0x4E00, 0x4E00 + 400)]  # few characters: many shared prefixes
+    entries, seen = [], set()
+    while len(entries) < 3000:
+        correct = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(2, 7)))
+        w = list(correct)
+        w[rnd.randrange(len(w))] = rnd.choice(alphabet)
+        wrong = "".join(w)
+        if wrong != correct and wrong not in seen:
+            seen.add(wrong)
+            entries.append(Entry(wrong, correct, "一般", "general", source=f"gen:{len(entries)}"))
+    big = WordingScanner(entries)
+    planted = rnd.sample(entries, 200)
+    # ~70,000 characters: the text crosses one of the scanner's internal block boundaries.
+    pieces = ["".join(rnd.choice(alphabet) for _ in range(350)) for _ in range(len(planted) + 1)]
+    text = pieces[0] + "".join(f"。{e.wrong}。{piece}" for e, piece in zip(planted, pieces[1:], strict=True))
+    # Naive reference: every occurrence of every wrong form not inside one of its exceptions.
+    expected = set()
+    for e in big.entries:
+        i = text.find(e.wrong)
+        while i >= 0:
+            if not any(text.startswith(x, i - off) for x, off in e.exceptions if i - off >= 0):
+                expected.add((i, e.wrong))
+            i = text.find(e.wrong, i + 1)
+    found = {(m.start, m.wrong) for m in big.scan(text)}
+    # The scanner drops the shorter of two overlapping hits; everything it reports is a real hit …
+    assert found <= expected
+    # … and every planted form is reported.
+    assert {e.wrong for e in planted} <= {w for _, w in found}
+
+
 def test_longest_match_wins(scanner: WordingScanner):
     ms = scanner.scan("最高人民检查院")
     assert [m.wrong for m in ms] == ["最高人民检查院"]
