@@ -90,8 +90,13 @@ def test_same_instant_is_recorded_once_and_cli(store, capsys):
         assert main(["probe", "--at", "2026-11-20T09:30", "--site", "3607000001"]) == 0  # same instant (CST)
         out = capsys.readouterr().out
         assert "2026-11-20T09:30:00+08:00" in out and "failed: 1" in out
-    rows = store.query("SELECT ok, status FROM probes")
-    assert rows == [{"ok": False, "status": 503}]  # the re-recorded round replaced the first
+        assert main(["probe", "--at", "2026-11-20T10:00+08:00", "--evaluate"]) == 0
+        out = capsys.readouterr().out
+        assert (
+            "可用性判定 / availability 2026-11-20: 否决 / veto 1" in out
+        )  # both probes of the window failed
+    rows = store.query("SELECT ok, status FROM probes ORDER BY probed_at")
+    assert rows == [{"ok": False, "status": 503}, {"ok": False, "status": 503}]  # 09:30 replaced, not added
     assert main(["probe", "--site", "9999999999"]) == 2
     with pytest.raises(SystemExit) as exc:
         main(["probe", "--at", "not-a-time"])
