@@ -12,7 +12,9 @@ Public API
     -9999px, font-size 0, opacity 0, clip, text coloured like its background). A link whose image is
     still visible is visible. Hiding that belongs to tab panels, drop-down menus and carousels
     (``interactive``) is left out unless ``include_interactive``; so are links inside ``<noscript>`` (usually
-    statistics counters). ``html`` may be str, bytes or a
+    statistics counters). Markup that an inline script writes with ``document.write`` (string literals,
+    ``\\x3c`` / ``%3C`` escapes) is judged too, with the page's own ``<style>`` rules and the hiding of the
+    script's parent element (``scripted=True``). ``html`` may be str, bytes or a
     ``govwatch.extract.text.Page``.
 ``dark_link_findings(rules, html, page_url, *, site_id, unit_id, site_hosts, blacklist=None) -> list[Finding]``
     ``dark_link`` findings (target: the site; ``evidence_key`` = the hidden link's URL). Severity comes
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -67,6 +70,7 @@ class HiddenLink:
     text: str
     reason: str
     interactive: bool = False
+    scripted: bool = False  # written by an inline script's document.write
 
 
 @dataclass(frozen=True)
@@ -207,19 +211,65 @@ def hidden_outside_links(
     seen: set[str] = set()
     out: list[HiddenLink] = []
     body = root.find("body")
-    scope = body if body is not None else root
+    _collect(body if body is not None else root, vis, base, hosts, seen, out, include_interactive)
+    for script in root.iter("script"):
+        if script.get("src") or not script.text or "write" not in script.text:
+            continue
+        written = _document_write(script.text)
+        if not written or "<a" not in written.lower():
+            continue
+        styles = "".join(f"<style>{''.join(st.itertext())}</style>" for st in root.iter("style"))
+        try:
+            sub = parse_page(f"<html><head>{styles}</head><body>{written}</body></html>", base_url=page_url)
+        except Exception:  # noqa: BLE001 - script output is arbitrary text
+            continue
+        parent = script.getparent()
+        inherited = vis.reason(parent) if parent is not None else None
+        if inherited is not None and (
+            vis.interactive(parent) or inherited not in (*HARD_REASONS, "visibility:hidden")
+        ):
+            inherited = None
+        scope = sub.root.find("body")
+        _collect(
+            scope if scope is not None else sub.root,
+            sub.vis,
+            base,
+            hosts,
+            seen,
+            out,
+            include_interactive,
+            inherited=inherited,
+            scripted=True,
+        )
+    return out
+
+
+def _collect(
+    scope: etree._Element,
+    vis: Visibility,
+    base: str,
+    hosts: list[str],
+    seen: set[str],
+    out: list[HiddenLink],
+    include_interactive: bool,
+    *,
+    inherited: str | None = None,
+    scripted: bool = False,
+) -> None:
     for a in scope.iter("a", "area"):
         url = absolute(base, a.get("href"))
         if not url or url in seen or not is_outside(url, hosts):
             continue
+        forced_interactive = False
+        found: tuple[str, etree._Element] | None
         if any(anc.tag in ("noscript", "template") for anc in a.iterancestors()):
             # Invisible with scripts on, but usually a statistics counter (站长统计): reported only as
             # "interactive", so that only a listed target makes it a dark link.
-            found: tuple[str, etree._Element] | None = ("noscript", a)
-            forced_interactive = True
+            found, forced_interactive = ("noscript", a), True
         else:
             found = _link_hidden(a, vis)
-            forced_interactive = False
+            if found is None and inherited is not None:
+                found = (inherited, a)
         if found is None:
             continue
         reason, carrier = found
@@ -231,8 +281,50 @@ def hidden_outside_links(
         if not text:
             img = a.find(".//img")
             text = norm_text(img.get("alt")) if img is not None else ""
-        out.append(HiddenLink(url, text[:200], reason, interactive))
-    return out
+        out.append(HiddenLink(url, text[:200], reason, interactive, scripted))
+
+
+_WRITE_CALL = re.compile(r"document\s*\.\s*write(?:ln)?\s*\(")
+_JS_STRING = re.compile(r"'((?:[^'\\\n]|\\.)*)'|\"((?:[^\"\\\n]|\\.)*)\"")
+_JS_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)", re.S)
+
+
+def _js_unescape(s: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        e = m.group(1)
+        if e[0] in "xu" and len(e) > 1:
+            return chr(int(e[1:], 16))
+        return {"n": "\n", "t": "\t", "r": ""}.get(e, e)
+
+    return _JS_ESCAPE.sub(one, s)
+
+
+def _document_write(js: str) -> str:
+    """The markup an inline script writes: the string literals inside its document.write(…) calls."""
+    parts: list[str] = []
+    for m in _WRITE_CALL.finditer(js):
+        depth, i, n = 1, m.end(), len(js)
+        quote = ""
+        while i < n and depth:
+            ch = js[i]
+            if quote:
+                if ch == "\\":
+                    i += 1
+                elif ch == quote:
+                    quote = ""
+            elif ch in "'\"":
+                quote = ch
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+            i += 1
+        for lit in _JS_STRING.finditer(js[m.end() : i]):
+            parts.append(_js_unescape(lit.group(1) if lit.group(1) is not None else lit.group(2)))
+    written = "".join(parts)
+    if "%3c" in written.lower():
+        written = unquote(written)
+    return written
 
 
 def dark_link_findings(
@@ -254,6 +346,7 @@ def dark_link_findings(
         if link.interactive and not listed:
             continue  # a tab panel or menu the visitor opens: not a dark link
         how = REASON_TITLES.get(link.reason, link.reason)
+        how += "，由脚本 document.write 写入" if link.scripted else ""
         evidence = f"隐藏的外部链接 {link.url}（链接文字“{link.text or '无'}”，隐藏方式：{how}）"
         if listed:
             evidence += f"，涉赌涉黄（命中“{listed}”）"

@@ -162,6 +162,24 @@ def test_tabs_with_state_classes_and_image_carousels():
     assert _hidden(_page(spam)) == [("http://e.example.org/", "display:none")]
 
 
+def test_links_written_by_document_write():
+    script = """<script type="text/javascript">
+      document.write('<div style="display:none">');
+      document.write("<a href=\\"http://www.bocai-888.com/\\">\\u767e\\u5bb6\\u4e50</a>");
+      document.write('</div>');
+      document.write('<a href="http://www.gov.cn/">中国政府网</a>');
+    </script>"""
+    (f,) = dark_link_findings(load_rules(), _page(script), PAGE, site_id="s", unit_id=None, site_hosts=HOSTS)
+    assert f.evidence_key == "http://www.bocai-888.com/" and f.severity == "veto"
+    assert "document.write" in f.evidence and "百家乐" in f.evidence
+    # Written into an element the page hides: hidden as well; %-escaped markup is read too.
+    hidden_parent = """<div class="k"><script>document.write(unescape("%3Ca href='http://x.example.org/'%3Ex%3C/a%3E"))
+      </script></div>"""
+    assert _hidden(_page(hidden_parent, ".k{position:absolute;left:-3000px}")) == [
+        ("http://x.example.org/", "off-screen")
+    ]
+
+
 def test_blacklist_file():
     bl = Blacklist.load(Path(__file__).resolve().parents[2] / "include" / "rules")
     assert bl.match("http://a.com/", "六合彩开奖") == "六合彩"
