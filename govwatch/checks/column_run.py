@@ -13,6 +13,7 @@ each mapped task runs ``run_column_check(as_of, shard, accounts=False)`` and one
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import heapq
 import logging
 from collections import Counter
@@ -286,9 +287,10 @@ def run_column_check(
     try:
         sites, accs = _select(st, site_ids, accounts)
         scope_ids = None if site_ids is None else sorted({s.id for s in sites})
-        scope_name = scope_key(scope_ids)
-        if accounts is not True and accounts is not False:
-            scope_name += "+acc"
+        scope_name = scope_key(scope_ids) if scope_ids != [] else "no-sites"
+        if isinstance(accounts, list):
+            ids = ",".join(sorted(set(accounts)))
+            scope_name += "+acc:" + hashlib.sha1(ids.encode()).hexdigest()[:12]
         elif accounts is False and site_ids is not None:
             scope_name += "-noacc"
         elif accounts is False:
