@@ -382,6 +382,8 @@ def _matched(root: etree._Element, rules: Iterable[_Rule]) -> Iterable[tuple[_Ru
         stack.append((el, True))
         stack.extend((child, False) for child in reversed(el))
     for rule in slow:
+        if rule.xpath is None:
+            continue
         try:
             for el in rule.xpath(root):
                 if isinstance(el.tag, str):
