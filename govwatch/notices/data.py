@@ -137,7 +137,8 @@ def read_findings(store: Store, per: Period, rules: Rules) -> list[dict[str, Any
         r["title"] = _title(rules, r["check_code"])
         r["display"] = _display(r)
         r["key"] = _target_key(r)
-        r["found"] = r.get("found_on") or r["first_seen"]
+        # A problem that came back was found (again) when it reopened.
+        r["found"] = r.get("reopened_on") or r.get("reopened_at") or r.get("found_on") or r["first_seen"]
         r["closed_on"] = _closed_on(r)
     return rows
 
@@ -514,7 +515,7 @@ def unit_data(store: Store, period: str, unit_id: str, rules: Rules, cfg: dict[s
     rows = store.query(sql("notice_unit_items"), {"unit": unit_id, **per.params()})
     items = []
     for i, r in enumerate(rows, start=1):
-        found = r.get("found_on") or r["first_seen"]
+        found = r.get("reopened_on") or r.get("reopened_at") or r.get("found_on") or r["first_seen"]
         due = r.get("due_on") or add_workdays(found, due_days)
         where = r["column_name"] or ""
         items.append({

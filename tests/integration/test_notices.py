@@ -215,6 +215,20 @@ def test_unit_notice_and_month(province: Store, tmp_path: Path, gw_env: Path) ->
     assert (gw_env / "notices" / PERIOD / f"monthly-{PERIOD}-附件.xlsx").is_file()
 
 
+def test_ledger_states_reach_the_documents(province: Store, tmp_path: Path) -> None:
+    from govwatch.rectify.ledger import sync
+
+    sync(AS_OF, store=province)
+    sync(date(2026, 8, 31), store=province)  # five working days later: every open item is overdue
+    md = render_notice("monthly", PERIOD, "md", out_dir=tmp_path, store=province).read_text(encoding="utf-8")
+    assert "逾期未整改" in md
+    # found again in August, overdue, and called a recurrence
+    assert "| 赣州市第10单位网站 | 隐私泄露 | 赣州市第10单位 | 2026/8/20 |  | 逾期未整改；同类问题多次出现 |" in md
+    unit = render_notice("unit", PERIOD, "md", unit_id="u10", out_dir=tmp_path, store=province)
+    text = unit.read_text(encoding="utf-8")
+    assert "逾期未整改" in text and "已超过整改期限" in text
+
+
 def test_empty_month_renders_plainly(store: Store, tmp_path: Path) -> None:
     for kind in ("monthly", "bulletin", "publications"):
         for fmt in ("html", "md", "docx"):

@@ -19,7 +19,9 @@ SELECT f.id, f.check_code, f.severity, f.points::float AS points, f.target_type,
        st.kind AS site_kind,
        COALESCE(f.unit_id, st.unit_id, a.unit_id) AS unit_id,
        COALESCE(u.name, f.unit_id, st.unit_id, a.unit_id, '') AS unit_name,
-       r.found_on, r.due_on, r.state AS ledger_state, r.reported_on, r.verified_on
+       (SELECT max(e.as_of) FROM finding_events e
+        WHERE e.finding_id = f.id AND e.event = 'reopened' AND e.as_of <= %(end)s) AS reopened_at,
+       r.found_on, r.reopened_on, r.due_on, r.state AS ledger_state, r.reported_on, r.verified_on
 FROM findings f
 JOIN seen ON seen.finding_id = f.id
 LEFT JOIN sites st ON st.id = f.site_id

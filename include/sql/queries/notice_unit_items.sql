@@ -5,7 +5,9 @@ SELECT f.id, f.check_code, f.severity, f.target_type, f.target_id,
        COALESCE(f.site_id, c.site_id) AS site_id, f.evidence, f.evidence_url, f.status,
        f.first_seen, f.rectified_on, f.recurrences,
        COALESCE(st.name, a.name, f.target_id) AS target_name, c.name AS column_name, a.platform,
-       r.found_on, r.due_on, r.state AS ledger_state, r.reported_on, r.verified_on
+       (SELECT max(e.as_of) FROM finding_events e
+        WHERE e.finding_id = f.id AND e.event = 'reopened' AND e.as_of <= %(end)s) AS reopened_at,
+       r.found_on, r.reopened_on, r.due_on, r.state AS ledger_state, r.reported_on, r.verified_on
 FROM findings f
 LEFT JOIN rectifications r ON r.finding_id = f.id
 LEFT JOIN sites st ON st.id = f.site_id
