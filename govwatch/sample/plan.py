@@ -479,6 +479,8 @@ def build(as_of: date, seed: int = 7, holdout: bool = False) -> Province:
     ]
     for uid, name in counties:
         b.unit(uid, name, "yzszfb")
+    # a vertically managed agency: no local parent, a "bm" 网站标识码
+    b.unit("yzsw", "国家税务总局云州市税务局", None)
     b.unit("ysqjtj", "云水区教育体育局", "ysqzfb")
     b.unit("lxxwjw", "临溪县卫生健康委员会", "lxxzfb")
     b.unit("flxgaj", "枫林县公安局", "flxzfb")
@@ -487,6 +489,7 @@ def build(as_of: date, seed: int = 7, holdout: bool = False) -> Province:
     _city_portal(b)
     _counties(b)
     _departments(b)
+    _agency(b)
     _accounts(b)
     b.finalize_paths()
     _facts(b)
@@ -1232,6 +1235,17 @@ def _menu(aid: str, *, interaction: str | None, nested: bool = True) -> dict:
         else:
             buttons.append(entry)
     return {"is_menu_open": 1, "selfmenu_info": {"button": buttons}}
+
+
+def _agency(b: Builder) -> None:
+    """A vertically managed agency's site, identified by bm + 8 digits; healthy."""
+    s = b.site(
+        "bm29000012", "国家税务总局云州市税务局", "云州市税务局", "department", "yzsw", "A", region=CITY
+    )
+    b.column(s, "swdt", "税务动态", "news", age=2)
+    b.column(s, "tzgg", "通知公告", "notice", age=11)
+    b.column(s, "zcfg", "税收政策", "policy", age=21)
+    b.standard_nav(s)
 
 
 def _accounts(b: Builder) -> None:

@@ -35,7 +35,8 @@ def _render_all(p):
 
 def test_every_check_code_is_planted(prov):
     assert prov.truth.checks() == set(CHECK_CODES)
-    assert len(prov.sites) == 20 and 60 <= prov.column_count() <= 90 and len(prov.accounts) == 30
+    assert len(prov.sites) == 21 and 60 <= prov.column_count() <= 95 and len(prov.accounts) == 30
+    assert any(s.id.startswith("bm") for s in prov.sites)
     assert {c.category for s in prov.sites for c in s.columns} == {
         "news",
         "notice",
