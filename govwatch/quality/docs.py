@@ -25,6 +25,26 @@ _INDEX_START = "<!-- govwatch:index -->"
 _INDEX_END = "<!-- /govwatch:index -->"
 
 
+_LABELS = {
+    "passed": "通过 / passed",
+    "warnings": "通过（有预警）/ passed with warnings",
+    "failed": "<b>未通过 / FAILED</b>",
+}
+
+
+def _status(result: dict) -> str:
+    """govwatch's verdict on one kept result: only critical expectations fail (GX counts warnings too)."""
+    worst = "passed"
+    for r in result.get("results", []):
+        if r.get("success"):
+            continue
+        severity = (r.get("expectation_config") or {}).get("severity") or "critical"
+        if severity == "critical":
+            return "failed"
+        worst = "warnings"
+    return worst
+
+
 def make_offline(site: Path) -> None:
     """Strip remote assets from every page of ``site`` not yet processed (idempotent)."""
     logo = site / "static" / "images" / "logo-long.png"
@@ -47,24 +67,36 @@ def write_index_list(site: Path, results: Path) -> None:
     index = site / "index.html"
     if not index.exists():
         return
+    # Kept results never change: remember each one's outcome instead of parsing it on every run.
+    cache_path = results.parent / "results_outcomes.json"
+    try:
+        cache: dict[str, str] = json.loads(cache_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cache = {}
+    outcomes: dict[str, str] = {}
     rows = []
     for path in results.rglob("*.json"):
         rel = path.relative_to(results)
         parts = rel.parts  # suite / batch / run_name / run_time / batch_id.json
         if len(parts) < 5:
             continue
-        try:
-            success = bool(json.loads(path.read_text(encoding="utf-8")).get("success"))
-        except (OSError, ValueError):
-            continue
+        status = cache.get(rel.as_posix())
+        if status not in _LABELS:
+            try:
+                status = _status(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError):
+                continue
+        outcomes[rel.as_posix()] = status
         page = Path("validations", *rel.parts[:-1], rel.stem + ".html")
         as_of = parts[2].removeprefix("as_of=")
-        rows.append((as_of, f"{parts[0]}.{parts[1]}", parts[3], success, page.as_posix()))
-    rows.sort(key=lambda r: (r[0], r[1]), reverse=True)
+        rows.append((as_of, f"{parts[0]}.{parts[1]}", parts[3], status, page.as_posix()))
+    cache_path.write_text(json.dumps(outcomes, indent=0, sort_keys=True), encoding="utf-8")
+    rows.sort(key=lambda r: r[1])
+    rows.sort(key=lambda r: r[0], reverse=True)  # newest as-of first, suites in name order
     body = "".join(
         f'<tr><td>{html.escape(a)}</td><td><a href="{html.escape(p)}">{html.escape(s)}</a></td>'
-        f"<td>{'通过 / passed' if ok else '<b>未通过 / FAILED</b>'}</td><td>{html.escape(t)}</td></tr>"
-        for a, s, t, ok, p in rows
+        f"<td>{_LABELS[st]}</td><td>{html.escape(t)}</td></tr>"
+        for a, s, t, st, p in rows
     )
     block = (
         f'{_INDEX_START}<div style="margin:1em"><h2>govwatch 数据校验结果 / validation results</h2>'
