@@ -99,6 +99,9 @@ _NAMED_COLORS = {
     "transparent": "transparent",
 }
 _WHITE = "#ffffff"
+# Elements whose tag or attributes change the inherited state even without any style.
+_STATEFUL_TAGS = frozenset({"a", "font", "marquee", "img", "body"})
+_STATEFUL_ATTRS = ("hidden", "bgcolor", "background")
 # Browsers paint unvisited links blue unless a rule says otherwise; links never inherit the text colour.
 _LINK_DEFAULT = "#0000ee"
 
@@ -311,6 +314,9 @@ def _matched(root: etree._Element, rules: Iterable[_Rule]) -> Iterable[tuple[_Ru
     the current element's ancestors' ids, classes and tags, so most candidate rules are rejected by one
     set comparison before the full selector is tried.
     """
+    rules = list(rules)
+    if not rules:
+        return
     by_id: dict[str, list] = {}
     by_class: dict[str, list] = {}
     by_tag: dict[str, list] = {}
@@ -497,6 +503,8 @@ class _State:
     indent_off: bool = False
     color: str | None = None  # explicit inherited text colour
     bg: str | None = None  # nearest background: colour, 'unknown' or None (canvas)
+    reason: str | None = None  # the resulting reason for this element's own text, and its root
+    reason_root: etree._Element | None = None
 
 
 @dataclass
@@ -552,9 +560,18 @@ def analyse(root: etree._Element) -> Visibility:
         el, parent = stack.pop()
         if not isinstance(el.tag, str):
             continue
-        props = styles.get(el, {})
+        props = styles.get(el)
+        tag = el.tag.lower()
+        if not props and tag not in _STATEFUL_TAGS and not any(a in el.attrib for a in _STATEFUL_ATTRS):
+            # Nothing on this element changes what it inherits: share the parent's state (most elements).
+            if parent.reason is not None:
+                vis.reasons[el] = parent.reason
+                if parent.reason_root is not None:
+                    vis.roots[el] = parent.reason_root
+            stack.extend((child, parent) for child in reversed(el))
+            continue
+        props = props or {}
         st = _State(**parent.__dict__)
-        tag = el.tag.lower() if isinstance(el.tag, str) else ""
 
         # Hard hiding (cannot be undone by descendants).
         if st.hard is None:
@@ -624,6 +641,7 @@ def analyse(root: etree._Element) -> Visibility:
             reason = "color"
         if reason is None and st.color == "transparent":
             reason = "color"
+        st.reason, st.reason_root = reason, root_el
         if reason is not None:
             vis.reasons[el] = reason
             if root_el is not None:
