@@ -229,6 +229,28 @@ def test_ledger_states_reach_the_documents(province: Store, tmp_path: Path) -> N
     assert "逾期未整改" in text and "已超过整改期限" in text
 
 
+def test_a_profile_words_the_notices(province: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from govwatch.settings import reset_settings_cache
+
+    profile = tmp_path / "ganzhou.yaml"
+    profile.write_text(
+        "extends: national\n"
+        "notice_text:\n"
+        "  area: 赣州市\n"
+        "  report_office: 赣州市政务公开领导小组办公室\n"
+        "  monthly_title: '{area}政务公开月报'\n"
+        "  issue: {first_period: '2026-01', first_number: 1}\n"
+        "  contacts: [联系人：陈红梅, 联系电话：8199926]\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("GOVWATCH_RULES", str(profile))
+    reset_settings_cache()
+    text = docx_text(render_notice("monthly", PERIOD, "docx", out_dir=tmp_path, store=province))
+    assert text.startswith("\n赣州市政务公开月报\n第8期")
+    assert "8月，赣州市开展了政府网站和政务新媒体全面监测检查，本次共检查政府网站58个" in text
+    assert "联系人：陈红梅" in text and "赣州市政务公开领导小组办公室编" in text
+
+
 def test_empty_month_renders_plainly(store: Store, tmp_path: Path) -> None:
     for kind in ("monthly", "bulletin", "publications"):
         for fmt in ("html", "md", "docx"):
