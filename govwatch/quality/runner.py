@@ -68,7 +68,7 @@ def run(
                 other_suites=_other_suites(ctx, names, settings),
             )
         except BaseException as exc:
-            finish_run(st, run_id, {"error": f"{type(exc).__name__}: {exc}"}, status="error")
+            finish_run(st, run_id, {"error": f"{type(exc).__name__}: {exc}"}, status="failed")
             raise
         results: dict[str, SuiteResult] = {}
         for n in names:
