@@ -6,7 +6,7 @@ Public API
     The document's text, or None when the type is not one we read (old .doc/.xls, images, archives …)
     or the file is corrupt — never raises; a corrupt file is logged. The type is taken from the file's
     own signature first (servers often send ``application/octet-stream``), then the Content-Type, then the
-    URL's extension. PDF via pypdf, DOCX via python-docx (paragraphs, tables, headers and footers),
+    URL's extension. PDF via pypdf, DOCX via python-docx (paragraphs, tables, text boxes, headers and footers),
     XLSX via openpyxl (every sheet, cells tab-separated, one row a line), plain text / CSV decoded as
     UTF-8, then GB18030, then by detection. Output is capped at ``MAX_CHARS`` characters and PDFs at
     ``MAX_PDF_PAGES`` pages so one huge attachment cannot stall a crawl.
@@ -107,6 +107,12 @@ def _docx(body: bytes) -> str:
                 parts.append("\t".join(cells))
 
     tables(doc.tables)
+    # Text boxes (w:txbxContent) hold paragraphs python-docx does not list.
+    from docx.oxml.ns import qn
+
+    for box in doc.element.body.iter(qn("w:txbxContent")):
+        for para in box.iter(qn("w:p")):
+            parts.append("".join(t.text or "" for t in para.iter(qn("w:t"))))
     for section in doc.sections:
         for part in (section.header, section.footer):
             parts.extend(p.text for p in part.paragraphs)
