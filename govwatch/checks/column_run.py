@@ -25,7 +25,7 @@ from govwatch.checks.columns import SITE_CHECKS, PageObs, SiteObs, check_site
 from govwatch.checks.media import InteractionCheck, feed_findings, interaction_finding
 from govwatch.errors import InputError
 from govwatch.extract.feeds import FeedError, parse_feed
-from govwatch.extract.listing import extract_listing
+from govwatch.extract.listing import extract_listing, looks_not_found
 from govwatch.extract.menu import MenuError, interaction_entries, parse_menu
 from govwatch.fetch.client import Fetcher, FetchResult
 from govwatch.findings import Finding
@@ -72,6 +72,17 @@ def _obs_row(as_of: date, run_kind: str, target_type: str, target_id: str, site_
         "fetched_at": r.fetched_at, "meta": meta, "newest_date": None, "item_count": None, "dated_count": None,
         **extra,
     }  # fmt: skip
+
+
+def _soft_404(r: FetchResult) -> bool:
+    """An interaction entry that answers 200 with an error page does not work."""
+    if not r.is_html:
+        return False
+    try:
+        return looks_not_found(r.body, r.content_type)
+    except Exception:
+        log.exception("could not read %s", r.url)
+        return False
 
 
 def _page(r: FetchResult, as_of: date) -> PageObs:
@@ -197,16 +208,18 @@ async def _account(
                 out.observations.append(
                     _obs_row(as_of, run_kind, "link", acc.id, None, lr, meta={"menu": e.name})
                 )
-                if lr.ok:
+                if lr.ok and not _soft_404(lr):
                     check.working.append(e.name)
                     break
-                check.broken.append(f"{e.name}（{lr.error or f'HTTP {lr.status}'}）")
+                why = "页面不存在" if lr.ok else lr.error or f"HTTP {lr.status}"
+                check.broken.append(f"{e.name}（{why}）")
             else:
                 check.broken.append(f"{e.name}（{e.type or '无类型'} 类菜单不是有效互动渠道）")
     if acc.interaction_url and not check.working:
         ir = res[acc.interaction_url]
-        check.interaction_url_ok = ir.ok
-        check.interaction_url_error = ir.error or (f"HTTP {ir.status}" if ir.status else None)
+        check.interaction_url_ok = ir.ok and not _soft_404(ir)
+        if not check.interaction_url_ok:
+            check.interaction_url_error = "页面不存在" if ir.ok else ir.error or f"HTTP {ir.status}"
         out.observations.append(
             _obs_row(as_of, run_kind, "link", acc.id, None, ir, meta={"interaction_url": True})
         )

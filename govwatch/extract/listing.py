@@ -305,6 +305,16 @@ def extract_listing(
     return res
 
 
+def looks_not_found(page: bytes | str, content_type: str = "") -> bool:
+    """True for an error page served with 200 ("soft 404": 页面不存在, 404 Not Found)."""
+    root = parse(page, content_type=content_type)
+    strip_non_content(root)
+    title = norm_text(root.findtext(".//title"))
+    body = root.find("body")
+    visible = _shown_text(body) if body is not None else ""
+    return bool(NOT_FOUND_RE.search(title) or (len(visible) < 600 and NOT_FOUND_RE.search(visible)))
+
+
 def _item(a: etree._Element, title: str, d: date | None, base: str) -> Item:
     return Item(title=title, url=absolute(base, a.get("href")) if base else a.get("href"), date=d)
 

@@ -309,3 +309,12 @@ def test_one_failing_site_does_not_stop_the_run(store, served, monkeypatch):
     assert stats["errors"] == ["3607000003"]
     got = found(store)
     assert got == {k for k in EXPECTED if not k[1].startswith("3607000003")}
+
+
+def test_interaction_entry_answering_an_error_page_does_not_work(store, served):
+    served.routes["/wx/ly"] = Route(
+        200, "<html><head><title>页面不存在</title></head><body>404 页面不存在</body></html>"
+    )
+    run_column_check(AS_OF, store=store)
+    row = next(f for f in list_findings(store) if f["target_id"] == "wx-fresh")
+    assert row["check"] == "media_no_interaction" and "我要留言（页面不存在）" in row["evidence"]

@@ -245,3 +245,12 @@ def test_soft_404_page():
             "<a href='/'>返回首页</a></body></html>")  # fmt: skip
     assert extract_listing(html, url="http://x.gov.cn/c/", as_of=A).not_found
     assert not extract_listing(page(CASES[0][1]), url="http://x.gov.cn/c/", as_of=A).not_found
+
+
+def test_looks_not_found():
+    from govwatch.extract.listing import looks_not_found
+
+    assert looks_not_found("<html><head><title>404 Not Found</title></head><body>nginx</body></html>")
+    assert not looks_not_found(
+        "<html><head><title>我要留言</title></head><body><form>留言内容</form></body></html>"
+    )
