@@ -127,7 +127,7 @@ def run_jobs(
         if root is not None:
             _prune(context, {f"{j.suite}.{j.batch}" for j in jobs}, run_name, keep_since)
         every_suite = {**(other_suites or {}), **{f"{j.suite}.{j.batch}": j.expectations for j in jobs}}
-        changed = _changed_suites(root, every_suite) if root is not None else set()
+        changed, digests = _changed_suites(root, every_suite) if root is not None else (set(), {})
         identifiers += [ExpectationSuiteIdentifier(name=n) for n in sorted(changed)]
         for name, expectations in (other_suites or {}).items():
             context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
@@ -159,6 +159,10 @@ def run_jobs(
         docs: str | None = None
         if root is not None:
             built = context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=identifiers)
+            # Recorded only now: a build that failed half-way renders its suites again next time.
+            (root / "suite_digests.json").write_text(
+                json.dumps(digests, indent=1, sort_keys=True), encoding="utf-8"
+            )
             make_offline(root / "data_docs")
             write_index_list(root / "data_docs", root / "validations")
             index = root / "data_docs" / "index.html"
@@ -167,8 +171,9 @@ def run_jobs(
     return outcomes, docs
 
 
-def _changed_suites(root: Path, suites: dict[str, list[Any]]) -> set[str]:
-    """Suites whose Data Docs page must be rendered again (new or changed definition, or no page yet).
+def _changed_suites(root: Path, suites: dict[str, list[Any]]) -> tuple[set[str], dict[str, str]]:
+    """Suites whose Data Docs page must be rendered again (new or changed definition, or no page yet),
+    and the digests to record once they are.
 
     Rendering a suite page costs as much as validating it; most runs change none of them.
     """
@@ -185,8 +190,7 @@ def _changed_suites(root: Path, suites: dict[str, list[Any]]) -> set[str]:
     changed = {
         n for n, d in new.items() if old.get(n) != d or not (pages / (n.replace(".", "/") + ".html")).exists()
     }
-    path.write_text(json.dumps({**old, **new}, indent=1, sort_keys=True), encoding="utf-8")
-    return changed
+    return changed, {**old, **new}
 
 
 def _prune(context: Any, suites: set[str], run_name: str, keep_since: str | None) -> None:
