@@ -37,6 +37,7 @@ from govwatch.crawl.pages import Link, clean_text, extract_links, page_title, pa
 from govwatch.crawl.urls import host_of, normalize_url, site_hosts
 from govwatch.errors import InputError
 from govwatch.findings import Finding
+from govwatch.masking import scrub
 from govwatch.rules import Rules, load_rules
 from govwatch.settings import TZ, get_settings
 from govwatch.store.db import Store, open_store
@@ -643,10 +644,12 @@ def run_inspection(as_of: date, site_ids: Iterable[str] | None = None, *, store:
         withheld |= r.withheld
         observations += r.observations
     now = datetime.now(TZ)  # when the fetch happened (data, not a check date)
+    # A URL can carry personal data in its query (?sfzh=…): stored masked, like every evidence.
     record_observations(
         store,
         ({**o, "run_kind": "inspect", "as_of": as_of, "fetched_at": o.get("fetched_at") or now,
-          "url": (o["url"] or "")[:2000]} for o in observations),
+          "url": scrub(o["url"] or "")[:2000], "final_url": scrub(o["final_url"]) if o.get("final_url") else None}
+         for o in observations),
     )  # fmt: skip
     scope = Scope(
         checks=INSPECT_CODES,
