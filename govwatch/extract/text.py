@@ -769,7 +769,8 @@ def _is_interactive(
         ]
         if group and any(vis.roots.get(s) is not s for s in group):
             return True
-        if group and _INTERACTIVE_NAME.search(_names(el)):
+        if group and (_INTERACTIVE_NAME.search(_names(el)) or script_text.strip()):
+            # Panels of one kind that are all closed until a script (or hover) opens one of them.
             return True
         # Carousel slides without classes: image slides among shown siblings of the same tag.
         if el.find(".//img") is not None and any(vis.roots.get(s) is not s for s in same_tag):
@@ -786,9 +787,12 @@ def _is_interactive(
         depth += 1
     if _INTERACTIVE_NAME.search(_names(el)):
         return True
-    # Elements a script toggles by id.
+    # Elements a script toggles by id or class (getElementById('x'), $(".x").show() …).
     if ident and len(ident) >= 3 and ident in script_text:
         return True
+    for cls in classes:
+        if len(cls) >= 3 and re.search(rf"(?<![\w-]){re.escape(cls)}(?![\w-])", script_text):
+            return True
     return False
 
 

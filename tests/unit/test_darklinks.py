@@ -102,6 +102,16 @@ def test_hidden_tabs_and_menus_are_not_dark_links():
     )
 
 
+def test_panels_opened_by_scripts_are_not_dark_links_but_a_lone_hidden_block_is():
+    body = """<ul><li onmouseover="yq(1)">省内网站</li><li onmouseover="yq(2)">省外网站</li></ul>
+      <div class="yqlj_con" style="display:none"><a href="http://www.nanchang.gov.cn/">南昌</a></div>
+      <div class="yqlj_con" style="display:none"><a href="http://www.hunan.gov.cn/">湖南</a></div>
+      <div class="zqdh" style="display:none"><a href="http://www.jiujiang.gov.cn/">九江</a></div>
+      <script>$(".zqdh-btn").hover(function(){ $(".zqdh").show(); });</script>
+      <div style="display:none"><a href="http://www.banjia-example.com/">搬家公司</a></div>"""
+    assert _hidden(_page(body)) == [("http://www.banjia-example.com/", "display:none")]
+
+
 def test_blacklist_means_veto_and_plain_hidden_means_deduct():
     rules = load_rules()
     body = """<div style="display:none"><a href="http://www.amxpj-888.com/">澳门葡京</a>
