@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 #: Query parameters that only track the visit; they never change what the page shows.
 TRACKING_PARAMS = frozenset(
@@ -84,11 +84,19 @@ def _clean_path(path: str) -> str:
 
 
 def _clean_query(query: str) -> str:
+    # Parameters are kept byte for byte (a GBK-encoded search term must reach the server as written);
+    # only their order is normalised and tracking parameters dropped.
     if not query:
         return ""
-    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k.lower() not in TRACKING_PARAMS]
-    pairs.sort()
-    return urlencode(pairs, doseq=True)
+    parts = []
+    for part in query.split("&"):
+        if not part:
+            continue
+        key = unquote(part.split("=", 1)[0]).strip().lower()
+        if key in TRACKING_PARAMS:
+            continue
+        parts.append(part)
+    return "&".join(sorted(parts))
 
 
 def host_of(url: str) -> str:

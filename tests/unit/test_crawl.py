@@ -215,3 +215,11 @@ def test_sites_sharing_a_host_crawl_their_own_directory():
     )
     assert [p.url for p in res.pages] == [f"{base}/slj/index.html", f"{base}/slj/a.html"]
     assert f"{base}/fgw/b.html" in res.links  # still link-checked, not crawled
+
+
+def test_query_values_are_kept_as_written():
+    # A GBK-encoded search term (政府) must not be re-encoded as UTF-8.
+    url = normalize_url("http://x.gov.cn/search?kw=%D5%FE%B8%AE&page=2&utm_medium=a")
+    assert url == "http://x.gov.cn/search?kw=%D5%FE%B8%AE&page=2"
+    assert normalize_url("/s?b=1&a=&c") is None  # relative, without a base: no URL
+    assert normalize_url("/s?b=1&a=&c", "http://x/") == "http://x/s?a=&b=1&c"
