@@ -79,8 +79,13 @@ def _clean_path(path: str) -> str:
         norm = "/"
     if trailing and not norm.endswith("/"):
         norm += "/"
-    # Re-quote consistently: %7E and ~ are one URL, and so are a raw and a %-encoded Chinese path.
-    return quote(unquote(norm), safe="/:@!$&'()*+,;=~-._")
+    # Re-quote consistently: %7E and ~ are one URL, and so are a raw and a %-encoded Chinese path. A path
+    # %-encoded in GBK is not UTF-8: it is kept as written (escapes upper-cased), never re-encoded.
+    try:
+        decoded = unquote(norm, errors="strict")
+    except UnicodeDecodeError:
+        return re.sub(r"%[0-9a-fA-F]{2}", lambda m: m.group(0).upper(), norm)
+    return quote(decoded, safe="/:@!$&'()*+,;=~-._")
 
 
 def _clean_query(query: str) -> str:

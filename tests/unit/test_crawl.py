@@ -223,3 +223,7 @@ def test_query_values_are_kept_as_written():
     assert url == "http://x.gov.cn/search?kw=%D5%FE%B8%AE&page=2"
     assert normalize_url("/s?b=1&a=&c") is None  # relative, without a base: no URL
     assert normalize_url("/s?b=1&a=&c", "http://x/") == "http://x/s?a=&b=1&c"
+
+
+def test_gbk_encoded_path_is_kept():
+    assert normalize_url("http://x.gov.cn/%d5%fe%b8%ae/a.html") == "http://x.gov.cn/%D5%FE%B8%AE/a.html"
