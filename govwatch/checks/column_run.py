@@ -117,6 +117,8 @@ async def _site(f: Fetcher, site: Site, as_of: date, rules: Rules, run_kind: str
         lst = p.listing
         if lst is None:
             return {}
+        if lst.not_found:  # a soft 404 is recorded as the failed fetch it is
+            return {"ok": False, "error": "soft-404", "meta": {"soft_404": True}}
         return {"newest_date": lst.newest_date, "item_count": lst.item_count, "dated_count": lst.dated_count,
                 "meta": {"blank": lst.blank, "blank_reason": lst.blank_reason}}  # fmt: skip
 
@@ -205,10 +207,12 @@ async def _account(
                 break
             if e.needs_url_check and e.url:
                 lr = await f.get(e.url)
+                soft = lr.ok and _soft_404(lr)
+                bad = {"ok": False, "error": "soft-404"} if soft else {}
                 out.observations.append(
-                    _obs_row(as_of, run_kind, "link", acc.id, None, lr, meta={"menu": e.name})
+                    _obs_row(as_of, run_kind, "link", acc.id, None, lr, meta={"menu": e.name}, **bad)
                 )
-                if lr.ok and not _soft_404(lr):
+                if lr.ok and not soft:
                     check.working.append(e.name)
                     break
                 why = "页面不存在" if lr.ok else lr.error or f"HTTP {lr.status}"
@@ -217,11 +221,13 @@ async def _account(
                 check.broken.append(f"{e.name}（{e.type or '无类型'} 类菜单不是有效互动渠道）")
     if acc.interaction_url and not check.working:
         ir = res[acc.interaction_url]
-        check.interaction_url_ok = ir.ok and not _soft_404(ir)
+        soft = ir.ok and _soft_404(ir)
+        check.interaction_url_ok = ir.ok and not soft
         if not check.interaction_url_ok:
-            check.interaction_url_error = "页面不存在" if ir.ok else ir.error or f"HTTP {ir.status}"
+            check.interaction_url_error = "页面不存在" if soft else ir.error or f"HTTP {ir.status}"
+        bad = {"ok": False, "error": "soft-404"} if soft else {}
         out.observations.append(
-            _obs_row(as_of, run_kind, "link", acc.id, None, ir, meta={"interaction_url": True})
+            _obs_row(as_of, run_kind, "link", acc.id, None, ir, meta={"interaction_url": True}, **bad)
         )
     finding = interaction_finding(acc, check, rules)
     if finding is not None:
