@@ -9,7 +9,9 @@ monitor's own network was down, has done harm. Two batches:
   succeeded (a warning per site; a failure when it is low for many sites at once), and the share of its loaded, non-empty column pages whose publish dates could be read. A
   site whose lists lost their dates (a template change) fails ``column_pages_dated_share`` by name;
   it is the same rule as the column check's ``extraction_failed`` (rules ``columns.extraction_*``).
-  Links and crawled pages are left out of the fetch ratio: a broken link is a finding, not a failed run.
+  Links and crawled pages are left out of the fetch ratio: a broken link is a finding, not a failed run;
+* ``feeds`` — per run kind and account: could its feed be read (a warning per account; a failure when
+  many feeds fail at once).
 """
 
 from __future__ import annotations
@@ -116,7 +118,34 @@ def _sites(ctx: SuiteContext) -> list[object]:
     ]  # fmt: skip
 
 
+FEEDS_SQL = """
+SELECT o.run_kind || ' ' || o.target_id AS key, o.run_kind, o.target_id AS account_id,
+       bool_or(o.ok AND o.item_count IS NOT NULL) AS feed_read
+FROM observations o
+WHERE o.as_of = %(as_of)s AND o.target_type = 'feed'
+GROUP BY o.run_kind, o.target_id
+ORDER BY o.run_kind, o.target_id
+"""
+
+
+def _feeds(ctx: SuiteContext) -> list[object]:
+    most = float(ctx.quality("min_sites_fetched_share", 0.8))
+    return [
+        # An unreadable feed leaves its account unjudged (no findings), so one is a warning; many at once
+        # (a platform or proxy change) make the run's account results incomplete.
+        named(gxe.ExpectColumnValuesToBeInSet, "account_feed_read",
+              "政务新媒体的订阅源无法读取，本次未判定该账号 / the account's feed could not be read: the account "
+              "was not judged in this run",
+              column="feed_read", value_set=[True], severity="warning"),
+        named(gxe.ExpectColumnValuesToBeInSet, "feeds_read_most_accounts",
+              f"能读取订阅源的政务新媒体不足 {most:.0%}（平台或代理变化？）/ fewer than {most:.0%} of the accounts' "
+              "feeds could be read (platform or proxy change?)",
+              column="feed_read", value_set=[True], mostly=most),
+    ]  # fmt: skip
+
+
 BATCHES = (
     Batch("fetches", "抓取 / fetches", FETCHES_SQL, _fetches),
     Batch("sites", "各网站 / per site", SITES_SQL, _sites, params=_site_params),
+    Batch("feeds", "各政务新媒体 / per account", FEEDS_SQL, _feeds),
 )

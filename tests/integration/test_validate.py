@@ -113,13 +113,13 @@ def test_healthy_run_passes_and_keeps_data_docs(
     runs = registry.query("SELECT kind, status, stats FROM runs WHERE kind = 'validate'")
     assert runs and runs[0]["stats"]["success"] is True
     kept = sorted(p.relative_to(gw_env) for p in (gw_env / "gx" / "validations").rglob("*.json"))
-    assert len(kept) == 9  # one result per batch: registry 5, observations 2, findings 1, scores 1
+    assert len(kept) == 10  # one result per batch: registry 5, observations 3, findings 1, scores 1
     summary = gate(AS_OF, ["observations", "findings"], store=registry)
     assert summary["success"] is True and summary["failed"] == []
     assert withheld_sites(AS_OF, store=registry) == []
     # Re-running a date replaces its results; the suites not run stay listed in the Data Docs.
     after = sorted(p.relative_to(gw_env) for p in (gw_env / "gx" / "validations").rglob("*.json"))
-    assert len(after) == 9 and after != kept
+    assert len(after) == 10 and after != kept
     html = index.read_text(encoding="utf-8")
     assert "registry.sites" in html and "scores.scores" in html
     # Offline: the index lists the kept results in plain HTML, and no page loads anything from outside.

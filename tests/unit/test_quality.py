@@ -136,6 +136,26 @@ def test_observations_fetch_ratio(ctx: SuiteContext) -> None:
     assert failures["fetch_success_most_sites"].severity == "critical"
 
 
+def test_observations_feeds(ctx: SuiteContext) -> None:
+    def rows(unread: int) -> list[dict]:
+        return [
+            {
+                "key": f"columns wx-{i}",
+                "run_kind": "columns",
+                "account_id": f"wx-{i}",
+                "feed_read": i >= unread,
+            }
+            for i in range(5)
+        ]
+
+    assert [(f.name, f.severity) for f in _run("observations", "feeds", rows(1), ctx)] == [
+        ("account_feed_read", "warning")
+    ]
+    failures = {f.name: f for f in _run("observations", "feeds", rows(3), ctx)}
+    assert failures["feeds_read_most_accounts"].severity == "critical"
+    assert failures["account_feed_read"].keys == ["columns wx-0", "columns wx-1", "columns wx-2"]
+
+
 def test_observations_fetches(ctx: SuiteContext) -> None:
     base = {"run_kind": "columns", "target_type": "column", "target_id": "3607000012/a", "site_id": "3607000012",
             "ok": True, "error": None, "item_count": 10, "dated_count": 10}  # fmt: skip
