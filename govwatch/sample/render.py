@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from email.utils import format_datetime
 
 from govwatch.sample.docs import make_docx, make_pdf
@@ -185,10 +185,13 @@ def _page(
     fam: str, site: SiteSpec, prov: Province, unit_name: str, out: str, title: str, body: str, meta: str = ""
 ) -> str:
     gbk_meta = site.encoding == "gbk"
+    generated = prov.as_of - timedelta(days=1)
     if fam == "A":
         head = (
             f'<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>{esc(title)}</title>'
             f'<meta name="SiteName" content="{esc(site.name)}"><meta name="SiteIDCode" content="{site.id}">{meta}'
+            # 大汉 pages carry their generation time: a date that is no publish date
+            f'<meta name="others" content="页面生成时间 {generated} 06:1{site.host % 10}:07">'
         )
     elif fam == "B":
         head = (
@@ -263,12 +266,13 @@ def _item_rows(
         else:
             rows.append(f'<dd><em>{d}</em><a href="{it.path}" target="_blank">{t}</a></dd>')
     if fam == "A":
-        return '<ul class="list">' + "".join(rows) + "</ul>"
+        return '<ul class="list">\n' + "\n".join(rows) + "\n</ul>"
     if fam == "B":
-        return '<table class="list-table" width="100%" cellspacing="0">' + "".join(rows) + "</table>"
+        return '<table class="list-table" width="100%" cellspacing="0">\n' + "\n".join(rows) + "\n</table>"
     if fam == "C":
-        return ('<div class="idx_con">' if short else '<div class="list_box">') + "".join(rows) + "</div>"
-    return '<dl class="plist">' + "".join(rows) + "</dl>"
+        head = '<div class="idx_con">' if short else '<div class="list_box">'
+        return head + "\r\n" + "".join(f"\t\t\t\t{r}\r\n" for r in rows) + "\t\t\t</div>"
+    return '<dl class="plist">\n' + "\n".join(rows) + "\n</dl>"
 
 
 def _consult_rows(fam: str, items: list[Item]) -> str:
@@ -465,7 +469,7 @@ def home_page(site: SiteSpec, links: Links, as_of: date) -> str:
                 f'<section class="panel"><h3 class="panel-h"><a href="{col.path}">{esc(col.name)}</a></h3>{rows}</section>'
             )
     extra = links(site.home_html) if site.home_html else ""
-    return "".join(blocks) + extra
+    return "\n".join(blocks) + extra
 
 
 def _simple(fam: str, title: str, body: str) -> str:
@@ -572,7 +576,6 @@ def render_site(prov: Province, site: SiteSpec, bases: dict[str, str], out: str)
 
 def calendar_page(prov: Province, site: SiteSpec, bases: dict[str, str], out: str, query: str) -> Resp:
     """活动日历: every day links to the previous and the next one — an endless crawler trap."""
-    from datetime import timedelta
     from urllib.parse import parse_qs
 
     links = Links(site, bases, out)

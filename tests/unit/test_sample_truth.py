@@ -165,7 +165,7 @@ def test_holdout_renders_family_d(prov):
     home = render_site(hold, site, bases, "http://127.0.77.200:8000")["/"]
     assert home.ctype == "text/html"  # charset only in the http-equiv meta
     text = home.body.decode("gbk")
-    assert "charset=gb2312" in text and '<dl class="plist"><dd><em>' in text
+    assert "charset=gb2312" in text and '<dl class="plist">\n<dd><em>' in text
 
 
 def _f(check, target, severity="deduct", **kw):
