@@ -3,7 +3,7 @@
 Public API
 ----------
 ``hidden_outside_links(html, page_url, *, site_hosts, include_interactive=False) -> list[HiddenLink]``
-    ``HiddenLink(url, text, reason, interactive)`` for every ``<a href>`` / ``<area href>`` that points
+    ``HiddenLink(url, text, reason, interactive, scripted)`` for every ``<a href>`` / ``<area href>`` that points
     to an outside domain (neither a host in ``site_hosts``, nor one of their subdomains, nor a host
     under the same registered domain, e.g. ``xxgk.example.gov.cn`` for ``www.example.gov.cn``) and that
     no visitor can see. Visibility comes from ``govwatch.extract.text.analyse``: inline styles and the
@@ -21,8 +21,10 @@ Public API
     from the rules profile (deduct); it is ``veto`` when the target URL or the link text matches the
     gambling / pornography list and ``checks.dark_link.veto_when_listed`` is true. A listed link fires
     even when hidden in a tab panel or inside ``<noscript>``.
-``Blacklist.load(rules_dir=None)``
+``Blacklist.load(rules_dir=None)`` / ``Blacklist.match(url, text) -> str | None``
     The list in ``<rules_dir>/dict/blacklist.yaml`` (``domains``: URL fragments, ``words``: words).
+``is_outside(url, site_hosts)``, ``registered_domain(host)``
+    The same-site rule used above (``example.gov.cn`` style registrations under gov/edu/com/net/org …).
 """
 
 from __future__ import annotations

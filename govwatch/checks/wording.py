@@ -13,6 +13,10 @@ Public API
     ``serious`` (the state's name, leaders' names and titles, institution names), ``typo`` otherwise.
     ``evidence_key`` is ``"{wrong}@{url}"``; the evidence reads ``“中华人民共合国”应为“中华人民共和国”（…上下文…）``.
 
+Dictionaries: ``include/rules/dict/{state,institutions,laws,meetings,regions,general}.yaml`` (format in
+the header of ``state.yaml``; categories 国家名称, 国家领导人, 地方及部委领导, 法律法规政策, 机构名称,
+会议名称, 行政区划, 敏感表述, 一般). A bad file raises ``InputError`` naming the file, line and field.
+
 Never inside a longer correct word: each entry may list ``except`` strings (longer correct text that
 contains the wrong form), and every other entry's correct form that contains a wrong form is added to
 that entry's exceptions automatically; a hit lying inside one of them is not reported.
