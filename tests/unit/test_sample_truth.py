@@ -260,3 +260,50 @@ def test_pagination_keeps_the_newest_on_page_one(prov):
     assert page_count(col) == 2 and len(col.items) > PAGE_SIZE
     assert page_path("B", "/xwdt/index.html", 2) == "/xwdt/index_1.html"
     assert prov.truth.facts["columns"]["3901000001/yzyw"]["items_first_page"] == PAGE_SIZE
+
+
+@pytest.mark.parametrize(
+    "as_of",
+    [
+        date(2025, 1, 30),
+        date(2025, 10, 3),
+        date(2026, 2, 18),
+        date(2026, 5, 4),
+        date(2026, 10, 8),
+        date(2027, 1, 11),
+    ],
+    ids=str,
+)
+def test_invariants_hold_on_any_date(as_of):
+    """Around holidays too: every code planted, nothing after as_of, planted timings satisfy the rules."""
+    p = generate(as_of)
+    assert p.truth.checks() == set(CHECK_CODES)
+    for s in p.sites:
+        for c in s.columns:
+            for it in c.items:
+                assert it.date < as_of
+                if it.message and it.message.answered:
+                    assert it.message.asked <= it.message.answered < as_of
+    facts = p.truth.facts
+    ages = {
+        k: (as_of - date.fromisoformat(v["newest"])).days for k, v in facts["columns"].items() if v["newest"]
+    }
+    for e in p.truth.expected:
+        if e.check == "column_overdue":
+            col = p.site(e.target_id.split("/")[0]).column(e.target_id.split("/")[1])
+            limit = col.max_age_days or {"news": 14, "notice": 180, "policy": 180}.get(col.category, 365)
+            assert ages[e.target_id] > limit, e
+        if e.check == "column_due_soon":
+            col = p.site(e.target_id.split("/")[0]).column(e.target_id.split("/")[1])
+            limit = col.max_age_days or {"news": 14, "notice": 180, "policy": 180}.get(col.category, 365)
+            assert 0 <= limit - ages[e.target_id] <= 3, e
+    for sid, newest in facts["homepages"].items():
+        if newest and sid != "3901000006":
+            assert (as_of - date.fromisoformat(newest)).days < 10, sid
+    for it in p.site("3901000001").column("zwzx").items:
+        m = it.message
+        end = m.answered or as_of
+        assert workdays_between(m.asked, end) <= 5
+    for it in p.site("3901030001").column("zcjd").items:
+        pol = it.related[0][1]
+        assert pol.date < it.date < as_of
