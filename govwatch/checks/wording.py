@@ -18,7 +18,8 @@ the header of ``state.yaml``; categories 国家名称, 国家领导人, 地方�
 会议名称, 行政区划, 敏感表述, 一般). A bad file raises ``InputError`` naming the file, line and field.
 
 Never inside a longer correct word: each entry may list ``except`` strings (longer correct text that
-contains the wrong form), and every other entry's correct form that contains a wrong form is added to
+contains the wrong form) and ``except_after`` words (a correct construction when one follows in the same
+clause, as 既使…又使…), and every other entry's correct form that contains a wrong form is added to
 that entry's exceptions automatically; a hit lying inside one of them is not reported.
 
 How the scan is fast: every entry is *anchored* on the three characters (two for two-character entries)
@@ -33,6 +34,7 @@ pyahocorasick still finds the automatic exceptions, linear in the dictionary siz
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,6 +50,8 @@ from govwatch.rules import Rules
 
 SEVERITIES = ("serious", "general")
 CONTEXT_CHARS = 12
+AFTER_CHARS = 40
+_CLAUSE_END = re.compile(r"[。！？；!?;\n]")
 
 _TABLE_BITS = 22
 # Multiplicative hashing in wrapping 32-bit arithmetic: cheap on numpy arrays, and the same in Python.
@@ -67,6 +71,9 @@ class Entry:
     severity: str
     exceptions: tuple[tuple[str, int], ...] = ()
     source: str = ""
+    # Words that, following within the same clause, make the match a correct construction
+    # (既使…又使… is correct, 既使…也要… is a misspelt 即使).
+    except_after: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,7 +124,7 @@ class WordingScanner:
             more = tuple((w, off) for w in sorted(words - known) for off in _offsets(w, e.wrong))
             if more:
                 self.entries[idx] = Entry(
-                    e.wrong, e.correct, e.category, e.severity, e.exceptions + more, e.source
+                    e.wrong, e.correct, e.category, e.severity, e.exceptions + more, e.source, e.except_after
                 )
         self._build_anchors()
 
@@ -180,6 +187,8 @@ class WordingScanner:
                         seen.add((start, e.wrong))
                         if e.exceptions and _excepted(text, start, e.exceptions):
                             continue
+                        if e.except_after and _followed_by(text, start + len(e.wrong), e.except_after):
+                            continue
                         hits.append((start, start + len(e.wrong), e))
         if not hits:
             return []
@@ -214,6 +223,11 @@ def _excepted(text: str, start: int, exceptions: tuple[tuple[str, int], ...]) ->
         if pos >= 0 and text.startswith(word, pos):
             return True
     return False
+
+
+def _followed_by(text: str, end: int, words: tuple[str, ...]) -> bool:
+    clause = _CLAUSE_END.split(text[end : end + AFTER_CHARS], maxsplit=1)[0]
+    return any(w in clause for w in words)
 
 
 def _longest_first(hits: list[tuple[int, int, Entry]]) -> list[tuple[int, int, Entry]]:
@@ -295,7 +309,10 @@ def load_entries(path: Path) -> list[Entry]:
             if not offs:
                 raise InputError(f"{where}: exception “{x}” does not contain the wrong form “{wrong}”")
             exceptions.extend((x, o) for o in offs)
-        out.append(Entry(wrong, correct, category, severity, tuple(exceptions), where))
+        after = spec.get("except_after") or []
+        if not isinstance(after, list) or not all(isinstance(x, str) and x for x in after):
+            raise InputError(f"{where}: `except_after` must be a list of non-empty strings")
+        out.append(Entry(wrong, correct, category, severity, tuple(exceptions), where, tuple(after)))
     return out
 
 

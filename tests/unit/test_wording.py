@@ -84,6 +84,12 @@ def test_no_correct_form_ever_matches(scanner: WordingScanner):
         assert scanner.scan(f"。{e.correct}。") == [], e
 
 
+def test_except_after_distinguishes_constructions(scanner: WordingScanner):
+    assert _wrongs(scanner, "既使困难再大，也要按期完成。") == ["既使"]
+    assert _wrongs(scanner, "既使企业受益，又使群众满意。") == []
+    assert _wrongs(scanner, "既使用现金，也可刷卡。") == []
+
+
 def test_two_character_entries_and_chunk_boundaries(scanner: WordingScanner):
     assert _wrongs(scanner, "自已") == ["自已"]
     # A wrong form straddling the scanner's internal 65,536-character blocks is still found, once.
