@@ -100,7 +100,7 @@ def _page(r: FetchResult, as_of: date) -> PageObs:
 
 async def _site(f: Fetcher, site: Site, as_of: date, rules: Rules, run_kind: str, out: _Collected) -> None:
     urls = [site.url] + [c.url for c in site.columns]
-    results = await f.get_many(urls)
+    results = await f.get_many(urls, pages=True)
     # Extraction is CPU work: off the event loop so other sites' fetches keep moving.
     pages = await asyncio.to_thread(lambda: {u: _page(r, as_of) for u, r in results.items()})
     home = pages[site.url]

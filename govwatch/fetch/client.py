@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
+import re
 import socket
 import ssl
 import time
@@ -166,10 +167,32 @@ class Fetcher:
             return await self._fetch("GET", url, want_body=False)
         return r
 
-    async def get_many(self, urls: Iterable[str]) -> dict[str, FetchResult]:
-        """GET every URL (duplicates once) within the concurrency limits."""
+    async def get_page(self, url: str, *, max_refresh: int = 2) -> FetchResult:
+        """GET a page as a visitor's browser ends up on it: an almost empty HTML page that moves on with
+        ``<meta http-equiv="refresh">`` or ``location.href = …`` (common for 政府网站 home pages) is
+        followed, at most ``max_refresh`` times. The result keeps the URL asked for; ``final_url`` and
+        ``redirects`` tell where it went."""
+        r = await self.get(url)
+        hops = 0
+        while r.ok and hops < max_refresh and r.is_html:
+            target = refresh_target(r.text, r.final_url)
+            if not target or target == r.final_url:
+                break
+            nxt = await self.get(target)
+            nxt.redirects = [*r.redirects, r.final_url, *nxt.redirects]
+            nxt.url = url
+            nxt.elapsed_ms += r.elapsed_ms
+            nxt.fetched_at = r.fetched_at
+            r = nxt
+            hops += 1
+        return r
+
+    async def get_many(self, urls: Iterable[str], *, pages: bool = False) -> dict[str, FetchResult]:
+        """GET every URL (duplicates once) within the concurrency limits; ``pages`` follows refresh
+        redirects (:meth:`get_page`)."""
         unique = list(dict.fromkeys(urls))
-        results = await asyncio.gather(*(self.get(u) for u in unique))
+        get = self.get_page if pages else self.get
+        results = await asyncio.gather(*(get(u) for u in unique))
         return dict(zip(unique, results, strict=True))
 
     # -- internals ----------------------------------------------------------------------------------
@@ -297,6 +320,39 @@ class Fetcher:
         return FetchResult(
             url=url, final_url=current, status=None, ok=False, elapsed_ms=0, error=error, redirects=list(hops)
         )
+
+
+_META_REFRESH = re.compile(
+    r"""<meta[^>]+http-equiv\s*=\s*["']?refresh["']?[^>]*content\s*=\s*["']?\s*(\d+(?:\.\d+)?)\s*[;,]\s*(?:url\s*=\s*)?['"]?([^"'>\s]+)""",
+    re.I,
+)
+_META_REFRESH_REV = re.compile(
+    r"""<meta[^>]+content\s*=\s*["']?\s*(\d+(?:\.\d+)?)\s*[;,]\s*(?:url\s*=\s*)?['"]?([^"'>\s]+)[^>]*http-equiv\s*=\s*["']?refresh""",
+    re.I,
+)
+_JS_LOCATION = re.compile(
+    r"""(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*=\s*["']([^"']+)["']|location\.(?:replace|assign)\(\s*["']([^"']+)["']""",
+    re.I,
+)
+_TAGS = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.I | re.S)
+
+
+def refresh_target(html: str, base: str) -> str | None:
+    """Where an almost empty page sends the browser (meta refresh within 10 s, or a script assigning
+    ``location``); None for a page with content of its own."""
+    head = html[:20000]
+    m = _META_REFRESH.search(head) or _META_REFRESH_REV.search(head)
+    if m and float(m.group(1)) <= 10:
+        return urljoin(base, m.group(2).strip())
+    visible = " ".join(_TAGS.sub(" ", html[:50000]).split())
+    if len(visible) > 200 or len(html) > 20000:
+        return None
+    j = _JS_LOCATION.search(head)
+    if j:
+        target = (j.group(1) or j.group(2) or "").strip()
+        if target and not target.lower().startswith("javascript:"):
+            return urljoin(base, target)
+    return None
 
 
 def ascii_header(value: str) -> str:

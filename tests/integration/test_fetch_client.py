@@ -214,3 +214,33 @@ def test_total_timeout_covers_the_whole_redirect_chain():
         ok = _get(srv.url("/s1"), total_timeout_seconds=3.0)
     assert r.error == "timeout" and not r.ok
     assert ok.ok and ok.final_url.endswith("/s3")
+
+
+def test_get_page_follows_refresh_redirects_of_empty_pages():
+    routes = {
+        "/": Route(
+            200, '<html><head><meta http-equiv="refresh" content="0; url=/col/col1/index.html"></head></html>'
+        ),
+        "/col/col1/index.html": Route(
+            200, "<html><body><script>top.location.href='/home/';</script></body></html>"
+        ),
+        "/home/": Route(200, "<html><body><ul><li><a href='/a'>首页新闻</a></li></ul></body></html>"),
+        "/busy": Route(
+            200, "<html><body>" + "政务公开" * 100 + "<script>location.href='/home/'</script></body></html>"
+        ),
+        "/reload": Route(
+            200, '<html><head><meta http-equiv="refresh" content="300"></head><body>x</body></html>'
+        ),
+    }
+
+    async def go(urls):
+        async with Fetcher(settings=_settings(), rules=_rules()) as f:
+            return await f.get_many(urls, pages=True)
+
+    with LoopbackServer(routes) as srv:
+        res = asyncio.run(go([srv.url("/"), srv.url("/busy"), srv.url("/reload")]))
+    home = res[srv.url("/")]
+    assert home.ok and home.url == srv.url("/") and home.final_url == srv.url("/home/")
+    assert "首页新闻" in home.text and home.redirects == [srv.url("/"), srv.url("/col/col1/index.html")]
+    assert res[srv.url("/busy")].final_url == srv.url("/busy")  # a page with content stays
+    assert res[srv.url("/reload")].final_url == srv.url("/reload")
