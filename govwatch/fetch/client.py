@@ -334,16 +334,25 @@ _JS_LOCATION = re.compile(
     r"""(?:window\.|document\.|top\.|self\.)?location(?:\.href)?\s*=\s*["']([^"']+)["']|location\.(?:replace|assign)\(\s*["']([^"']+)["']""",
     re.I,
 )
+_FRAMESET = re.compile(r"<frameset", re.I)
+_FRAME_SRC = re.compile(r"""(<frame\b[^>]*?)\bsrc\s*=\s*["']?([^"'>\s]+)""", re.I)
 _TAGS = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.I | re.S)
 
 
 def refresh_target(html: str, base: str) -> str | None:
-    """Where an almost empty page sends the browser (meta refresh within 10 s, or a script assigning
-    ``location``); None for a page with content of its own."""
+    """Where an almost empty page sends the browser (meta refresh within 10 s, the main frame of a
+    frameset, or a script assigning ``location``); None for a page with content of its own."""
     head = html[:20000]
     m = _META_REFRESH.search(head) or _META_REFRESH_REV.search(head)
     if m and float(m.group(1)) <= 10:
         return urljoin(base, m.group(2).strip())
+    if _FRAMESET.search(head):
+        frames = _FRAME_SRC.findall(head)
+        if frames:
+            main = next(
+                (src for tag, src in frames if re.search(r"main|content|body|right", tag, re.I)), None
+            )
+            return urljoin(base, (main or frames[-1][1]).strip())
     visible = " ".join(_TAGS.sub(" ", html[:50000]).split())
     if len(visible) > 200 or len(html) > 20000:
         return None

@@ -33,7 +33,9 @@ def test_meta_charset_forms():
 
 
 def test_undeclared_gbk_detected():
-    body = ("<html><body>" + "江西省人民政府办公厅关于印发政务公开工作要点的通知。" * 20 + "</body></html>").encode("gbk")
+    body = (
+        "<html><body>" + "江西省人民政府办公厅关于印发政务公开工作要点的通知。" * 20 + "</body></html>"
+    ).encode("gbk")
     text, _enc = decode(body, "text/html")
     assert "江西省人民政府办公厅" in text
 
@@ -88,3 +90,21 @@ def test_utf8_page_with_stale_gb2312_meta():
     body = '<meta http-equiv="Content-Type" content="text/html; charset=gb2312"><p>北京朝阳 中<b>x</b></p>'.encode()
     text, enc = decode(body, "text/html")
     assert "北京朝阳 中" in text and enc == "utf-8"
+
+
+def test_refresh_targets():
+    from govwatch.fetch.client import refresh_target
+
+    base = "http://www.example.gov.cn/"
+    assert refresh_target('<meta http-equiv="Refresh" content="0;URL=/col/col1/index.html">', base) == (
+        "http://www.example.gov.cn/col/col1/index.html"
+    )
+    assert (
+        refresh_target("<meta content='1; url=index.shtml' http-equiv='refresh'>", base)
+        == base + "index.shtml"
+    )
+    frames = '<frameset rows="80,*"><frame name="top" src="top.htm"><frame name="mainFrame" src="main.htm"></frameset>'
+    assert refresh_target(frames, base) == base + "main.htm"
+    assert refresh_target("<script>window.location.replace('/portal/')</script>", base) == base + "portal/"
+    assert refresh_target('<meta http-equiv="refresh" content="600">', base) is None
+    assert refresh_target("<p>" + "内容" * 200 + "</p><script>location.href='/x'</script>", base) is None
