@@ -71,9 +71,9 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", str(text)).replace("\r", " ").replace("\n", " ").replace("\t", " ").replace("¦", "|")
 
 
-def _width(text: str) -> float:
-    """Width in characters of the body font: CJK and full-width count 1, ASCII ½."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+def _width(text: str, ascii_em: float = 0.5) -> float:
+    """Width in characters of the body font: CJK and full-width count 1, ASCII ``ascii_em``."""
+    return sum(ascii_em if ord(ch) < 0x2E80 else 1.0 for ch in text)
 
 
 # ------------------------------------------------------------------------------------------ low level
@@ -430,7 +430,7 @@ class Writer:
             return
         ncols = max(len(r) for r in rows)
         rows = [r + [""] * (ncols - len(r)) for r in rows]
-        size = 12.0 if ncols <= 7 else 10.5
+        size = 12.0 if ncols <= 6 else 10.5
         widths = _column_widths(rows, size, self.text_width)
         table = self.doc.add_table(rows=len(rows), cols=ncols)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -489,13 +489,14 @@ class Writer:
 def _column_widths(rows: list[list[str]], size: float, text_width: float = TEXT_WIDTH_MM) -> list[float]:
     """Column widths in mm filling the 156 mm text width: short columns (序号, dates, counts, codes) get
     what their longest cell needs on one line; the rest share the remaining width after their content."""
-    char_mm = size * 0.3528 * 1.12
+    char_mm = size * 0.3528 * 1.02
     pad = 4.2  # the cells' default left + right margins, and a little air
     ncols = len(rows[0])
     fixed: dict[int, float] = {}
     flex: dict[int, float] = {}
     for ci in range(ncols):
-        cells = [_width(r[ci]) for r in rows[1:]] or [0.0]
+        # Digits and Latin letters of the CJK fonts' companions run wider than half an em.
+        cells = [_width(r[ci], 0.6) for r in rows[1:]] or [0.0]
         longest, mean = max(cells), sum(cells) / len(cells)
         head = _width(rows[0][ci])
         if longest <= 6:
