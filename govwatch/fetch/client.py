@@ -25,7 +25,6 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -415,8 +414,3 @@ def fetch_all(
 ) -> dict[str, FetchResult]:
     """Fetch every URL (sync wrapper around :class:`Fetcher`); keyed by the URL as given."""
     return asyncio.run(_fetch_all(list(urls), settings, rules))
-
-
-def run_sync(coro: Any) -> Any:
-    """Run a coroutine from sync code (CLI, Airflow task)."""
-    return asyncio.run(coro)
