@@ -209,7 +209,10 @@ def hidden_outside_links(
     base = page_url
     base_el = root.find(".//base[@href]")
     if base_el is not None:
-        base = absolute(page_url, base_el.get("href")) or page_url
+        try:
+            base = absolute(page_url, base_el.get("href")) or page_url
+        except ValueError:
+            base = page_url
     seen: set[str] = set()
     out: list[HiddenLink] = []
     body = root.find("body")
@@ -259,7 +262,10 @@ def _collect(
     scripted: bool = False,
 ) -> None:
     for a in scope.iter("a", "area"):
-        url = absolute(base, a.get("href"))
+        try:
+            url = absolute(base, a.get("href"))
+        except ValueError:  # a malformed href (e.g. "http://[::1") is no link a visitor can follow
+            continue
         if not url or url in seen or not is_outside(url, hosts):
             continue
         forced_interactive = False

@@ -197,6 +197,11 @@ def test_blacklist_file():
     assert bl.match("http://www.gov.cn/", "中国政府网") is None
 
 
+def test_malformed_input_does_not_raise():
+    assert _hidden("<a href='http://[::1' style='display:none'>x</a><base href='http://[bad'>") == []
+    assert _hidden(b"") == [] and _hidden(b"%PDF-1.4 \x00\x01") == []
+
+
 def test_registered_domain():
     assert registered_domain("www.example.gov.cn") == "example.gov.cn"
     assert registered_domain("a.b.example.com") == "example.com"
