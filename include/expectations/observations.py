@@ -120,7 +120,8 @@ def _sites(ctx: SuiteContext) -> list[object]:
 
 FEEDS_SQL = """
 SELECT o.run_kind || ' ' || o.target_id AS key, o.run_kind, o.target_id AS account_id,
-       bool_or(o.ok AND o.item_count IS NOT NULL) AS feed_read
+       -- Fetched, and no parse error recorded (the column check notes one in meta.error).
+       bool_or(o.ok AND COALESCE(o.meta ->> 'error', '') = '') AS feed_read
 FROM observations o
 WHERE o.as_of = %(as_of)s AND o.target_type = 'feed'
 GROUP BY o.run_kind, o.target_id

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.integration
 AS_OF = date(2026, 11, 19)
 NODATES = "3901000008"  # the sample site whose list pages print their dates with a script
 HEALTHY = "3901000007"
+ACCOUNTS = ["tt-yzsj", "wx-yzfb", "dy-yzfb"]
 
 
 def test_site_losing_its_dates_is_withheld_and_gated(
@@ -37,8 +38,8 @@ def test_site_losing_its_dates_is_withheld_and_gated(
         path.write_text(served.registry_yaml(), encoding="utf-8")
         import_registry(store, load_registry(path))
         run_column_check(AS_OF, site_ids=[HEALTHY, NODATES], accounts=False, store=store)
-        # A later run over the healthy site only.
-        run_column_check(later, site_ids=[HEALTHY], accounts=False, store=store)
+        # A later run over the healthy site and three accounts.
+        stats = run_column_check(later, site_ids=[HEALTHY], accounts=ACCOUNTS, store=store)
 
     mine = [f for f in list_findings(store) if f["site_id"] == NODATES]
     assert [f["check"] for f in mine] == ["extraction_failed"], mine  # and nothing else: no flood
@@ -50,4 +51,8 @@ def test_site_losing_its_dates_is_withheld_and_gated(
     assert withheld_sites(AS_OF, store=store) == [NODATES]
 
     assert main(["validate", "--as-of", later.isoformat()]) == 0, capsys.readouterr().out
+    feeds = store.query(
+        "SELECT count(*) AS n FROM observations WHERE as_of = %s AND target_type = 'feed'", (later,)
+    )
+    assert feeds[0]["n"] == stats["accounts"] == len(ACCOUNTS)
     assert withheld_sites(later, store=store) == []
