@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -192,7 +193,7 @@ def test_bad_registry_rows_fail_registry_suite(
     assert unit_known.keys == [BROKEN]
 
 
-def test_scores_pass_rule(registry: Store, gw_env: Path) -> None:
+def test_scores_pass_rule(registry: Store, gw_env: Path, capsys: pytest.CaptureFixture) -> None:
     with registry.tx() as cur:
         cur.execute("INSERT INTO scores (as_of, target_type, target_id, score, vetoed, passed) VALUES"
                     " (%s, 'site', %s, 92, false, true), (%s, 'site', %s, 55, false, true),"
@@ -201,6 +202,14 @@ def test_scores_pass_rule(registry: Store, gw_env: Path) -> None:
     report = run_validation(AS_OF, "scores", store=registry)
     assert [f.name for f in report.failures] == ["pass_rule"]
     assert report.failures[0].keys == [f"site {BROKEN}"]
+    assert main(["validate", "--as-of", AS_OF.isoformat(), "--suite", "scores", "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    [failure] = data["results"]["scores"]["failures"]
+    assert (
+        data["success"] is False
+        and failure["name"] == "pass_rule"
+        and failure["column"] == "passed, pass_expected"
+    )
 
 
 def test_unknown_suite_is_bad_input(gw_env: Path, capsys: pytest.CaptureFixture) -> None:
