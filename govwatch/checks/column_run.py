@@ -85,11 +85,13 @@ def _soft_404(r: FetchResult) -> bool:
         return False
 
 
-def _page(r: FetchResult, as_of: date) -> PageObs:
+def _page(r: FetchResult, as_of: date, *, column: bool = True) -> PageObs:
     page = PageObs(url=r.url, ok=r.ok, status=r.status, error=r.error)
     if r.ok:
         try:
-            page.listing = extract_listing(r.body, url=r.final_url, as_of=as_of, content_type=r.content_type)
+            page.listing = extract_listing(
+                r.body, url=r.final_url, as_of=as_of, content_type=r.content_type, column=column
+            )
         except Exception:  # a page we cannot read is not judged; it must not stop the other sites
             log.exception("could not extract %s", r.url)
             return page
@@ -102,7 +104,9 @@ async def _site(f: Fetcher, site: Site, as_of: date, rules: Rules, run_kind: str
     urls = [site.url] + [c.url for c in site.columns]
     results = await f.get_many(urls, pages=True)
     # Extraction is CPU work: off the event loop so other sites' fetches keep moving.
-    pages = await asyncio.to_thread(lambda: {u: _page(r, as_of) for u, r in results.items()})
+    pages = await asyncio.to_thread(
+        lambda: {u: _page(r, as_of, column=u != site.url) for u, r in results.items()}
+    )
     home = pages[site.url]
     obs = SiteObs(site=site, home=home, columns=[(c, pages[c.url]) for c in site.columns])
     verdict = check_site(obs, as_of, rules)

@@ -20,6 +20,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
@@ -79,6 +80,7 @@ class Item:
     title: str
     url: str | None
     date: date | None
+    group: int = field(default=0, compare=False, repr=False)  # identity of the list it belongs to
 
 
 @dataclass
@@ -205,8 +207,14 @@ def extract_listing(
     url: str = "",
     as_of: date,
     content_type: str = "",
+    column: bool = False,
 ) -> ListingResult:
-    """Items, item dates and blankness of one page (home page or column page)."""
+    """Items, item dates and blankness of one page (home page or column page).
+
+    ``column``: the page is a column's list. When it shows several dated lists and exactly one of them
+    links under the column's own directory (its entries, beside a sidebar of the site's latest news),
+    the newest date is read from that list alone.
+    """
     root = page if isinstance(page, etree._Element) else parse(page, content_type=content_type)
     tags = meta(root)
     inline_script_content(root)
@@ -250,19 +258,19 @@ def extract_listing(
         if len(links) == 1 and len(nodes) > 1:
             # One entry with several dates (成文日期 and 发布日期): it was last published on the latest.
             ok = [n.value for n in nodes if plausible(n.value, as_of)] or [n.value for n in nodes]
-            items.append(_item(links[0], titles[links[0]], max(ok), url))
+            items.append(_item(links[0], titles[links[0]], max(ok), url, _list_id(block)))
             item_blocks.append(block)
             continue
         if len(nodes) == 1:
             if len(links) > 4:
                 continue  # a lone date among many links: a banner or a toolbar, not an item
             a = max(links, key=lambda x: len(titles[x]))
-            items.append(_item(a, titles[a], nodes[0].value, url))
+            items.append(_item(a, titles[a], nodes[0].value, url, _list_id(block)))
             item_blocks.append(block)
             continue
         if len(links) > 4 * len(nodes):
             continue
-        items.extend(_pair(nodes, links, titles, order, url))
+        items.extend(_pair(nodes, links, titles, order, url, id(block)))
         item_blocks.append(block)
 
     # 3. Undated items: repeated sibling rows with title-like links, outside navigation.
@@ -281,7 +289,8 @@ def extract_listing(
     res.dated_count = len(dated)
     res.item_count = len(items)
     if dated:
-        res.newest_date = max(i.date for i in dated if i.date is not None)
+        own = _own_list(dated, url) if column else None
+        res.newest_date = max(i.date for i in (own or dated) if i.date is not None)
     elif res.meta_date is not None and plausible(res.meta_date, as_of):
         # A page that is itself one dated article (single-page columns such as 机构职能).
         res.newest_date = res.meta_date
@@ -315,8 +324,43 @@ def looks_not_found(page: bytes | str, content_type: str = "") -> bool:
     return bool(NOT_FOUND_RE.search(title) or (len(visible) < 600 and NOT_FOUND_RE.search(visible)))
 
 
-def _item(a: etree._Element, title: str, d: date | None, base: str) -> Item:
-    return Item(title=title, url=absolute(base, a.get("href")) if base else a.get("href"), date=d)
+def _item(a: etree._Element, title: str, d: date | None, base: str, group: int = 0) -> Item:
+    return Item(
+        title=title, url=absolute(base, a.get("href")) if base else a.get("href"), date=d, group=group
+    )
+
+
+def _list_id(block: etree._Element) -> int:
+    """The list an entry belongs to: the parent of its block (its siblings are the other entries)."""
+    parent = block.getparent()
+    return id(parent if parent is not None else block)
+
+
+def _own_list(dated: list[Item], page_url: str) -> list[Item] | None:
+    """The one dated list whose entries (≥ 80 %) link under the page's directory, when the others do not
+    (≤ 50 %); None when there is no such clear case."""
+    parts = urlsplit(page_url)
+    prefix = parts.path.rsplit("/", 1)[0] + "/"
+    if prefix == "/" or not parts.netloc:
+        return None
+    lists: dict[int, list[Item]] = defaultdict(list)
+    for it in dated:
+        lists[it.group].append(it)
+    if len(lists) < 2:
+        return None
+
+    def share(its: list[Item]) -> float:
+        inside = 0
+        for it in its:
+            u = urlsplit(it.url or "")
+            inside += int(u.netloc == parts.netloc and u.path.startswith(prefix) and u.path != parts.path)
+        return inside / len(its)
+
+    shares = {g: share(its) for g, its in lists.items()}
+    own = [g for g, v in shares.items() if v >= 0.8]
+    if len(own) == 1 and all(v <= 0.5 for g, v in shares.items() if g != own[0]):
+        return lists[own[0]]
+    return None
 
 
 def _pair(
@@ -325,6 +369,7 @@ def _pair(
     titles: dict[etree._Element, str],
     order: dict[etree._Element, int],
     base: str,
+    group: int = 0,
 ) -> list[Item]:
     """Pair dates and links that share one block, in document order."""
     nodes = sorted(nodes, key=lambda n: n.order)
@@ -350,7 +395,7 @@ def _pair(
             continue
         a = max(cands, key=lambda x: len(titles[x]))
         used.add(id(a))
-        out.append(_item(a, titles[a], n.value, base))
+        out.append(_item(a, titles[a], n.value, base, group))
     return out
 
 

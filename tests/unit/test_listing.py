@@ -254,3 +254,25 @@ def test_looks_not_found():
     assert not looks_not_found(
         "<html><head><title>我要留言</title></head><body><form>留言内容</form></body></html>"
     )
+
+
+def test_column_list_beside_a_fresh_sidebar():
+    own = "".join(
+        f"<li><a href='/zwgk/tzgg/2026{m:02d}/t{m}.html'>关于做好第{m}项工作的通知</a><span>2026-{m:02d}-03</span></li>"
+        for m in (3, 4, 5)
+    )
+    side = "".join(
+        f"<li><a href='/xwzx/ywdt/202611/t{d}.html'>全县要闻第{d}条</a><span>2026-11-{d:02d}</span></li>"
+        for d in (17, 18)
+    )
+    html = page(
+        f"<div class='l'><ul class='list'>{own}</ul></div><div class='r'><h3>最新发布</h3><ul>{side}</ul></div>"
+    )
+    url = "http://www.example.gov.cn/zwgk/tzgg/index.html"
+    assert extract_listing(html, url=url, as_of=A, column=True).newest_date == date(2026, 5, 3)
+    assert extract_listing(html, url=url, as_of=A).newest_date == date(
+        2026, 11, 18
+    )  # a home page: every list
+    # no clear own list (both lists link elsewhere): every dated list counts
+    other = html.replace("/zwgk/tzgg/", "/other/")
+    assert extract_listing(other, url=url, as_of=A, column=True).newest_date == date(2026, 11, 18)
