@@ -94,7 +94,7 @@ def _site_params(ctx: SuiteContext) -> dict[str, Any]:
 
 def _sites(ctx: SuiteContext) -> list[object]:
     ratio = float(ctx.quality("min_fetch_ok_ratio", 0.5))
-    most = float(ctx.quality("min_sites_fetched_share", 0.8))
+    most = float(ctx.quality("min_sites_fetched_share", 0.5))
     share = min_dated_share(ctx)
     return [
         # One site that is down is a finding (site_unreachable, column_unreachable), not a reason to hold
@@ -130,7 +130,7 @@ ORDER BY o.run_kind, o.target_id
 
 
 def _feeds(ctx: SuiteContext) -> list[object]:
-    most = float(ctx.quality("min_sites_fetched_share", 0.8))
+    most = float(ctx.quality("min_sites_fetched_share", 0.5))
     return [
         # An unreadable feed leaves its account unjudged (no findings), so one is a warning; many at once
         # (a platform or proxy change) make the run's account results incomplete.
