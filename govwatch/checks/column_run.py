@@ -60,6 +60,7 @@ class _Collected:
     accounts: int = 0
     accounts_unchecked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    interaction_unjudged: set[str] = field(default_factory=set)
 
 
 def _obs_row(as_of: date, run_kind: str, target_type: str, target_id: str, site_id: str | None, r: FetchResult,
@@ -186,6 +187,10 @@ async def _account(
         )
     )
 
+    if any(r.error == "blocked-private" for r in res.values()):
+        # Never asked (private address while GOVWATCH_ALLOW_PRIVATE is off): the channel is not judged.
+        out.interaction_unjudged.add(acc.id)
+        return
     check = InteractionCheck()
     words = list(rules.get("media.interaction_words", []))
     excluded = list(
@@ -388,7 +393,8 @@ def _persist(
         counts.update(c)
         c = record_findings(
             st, run_kind=run_kind, as_of=as_of, findings=by_group[MENU_CHECKS],
-            scope=Scope(checks=frozenset(MENU_CHECKS), sites=frozenset(), accounts=frozenset(a.id for a in accs)),
+            scope=Scope(checks=frozenset(MENU_CHECKS), sites=frozenset(),
+                        accounts=frozenset(a.id for a in accs if a.id not in out.interaction_unjudged)),
         )  # fmt: skip
         counts.update(c)
     by_check = Counter(f.check for f in out.findings)

@@ -80,6 +80,9 @@ def check_site(obs: SiteObs, as_of: date, rules: Rules) -> SiteVerdict:
     base = {"site_id": site.id, "unit_id": site.unit}
     findings: list[Finding] = []
     withheld: set[str] = set()
+    if obs.home.error == "blocked-private":
+        # The site was never asked (a private address while GOVWATCH_ALLOW_PRIVATE is off): not judged.
+        return SiteVerdict(findings=[], withheld=set(SITE_CHECKS))
 
     loaded = [(c, p) for c, p in obs.columns if p.ok and p.listing is not None]
     listed = [(c, p) for c, p in loaded if p.listing is not None and not p.listing.blank]
@@ -118,8 +121,8 @@ def check_site(obs: SiteObs, as_of: date, rules: Rules) -> SiteVerdict:
     for col, page in obs.columns:
         tid = f"{site.id}/{col.id}"
         kw = {"evidence_url": col.url, **base}
-        if page.ok and page.listing is None:
-            continue  # loaded but could not be read: not judged
+        if (page.ok and page.listing is None) or page.error == "blocked-private":
+            continue  # loaded but unreadable, or never asked: not judged
         if not page.ok:
             findings.append(
                 make(

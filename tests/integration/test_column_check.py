@@ -318,3 +318,17 @@ def test_interaction_entry_answering_an_error_page_does_not_work(store, served):
     run_column_check(AS_OF, store=store)
     row = next(f for f in list_findings(store) if f["target_id"] == "wx-fresh")
     assert row["check"] == "media_no_interaction" and "我要留言（页面不存在）" in row["evidence"]
+
+
+def test_private_addresses_refused_are_not_judged(store, served, tmp_path):
+    from govwatch.settings import from_env
+
+    run_column_check(AS_OF, store=store)
+    before = list_findings(store)
+    guarded = from_env({"GOVWATCH_HOME": str(tmp_path), "GOVWATCH_ALLOW_PRIVATE": "0"})
+    hits = len(served.hits)
+    stats = run_column_check(date(2026, 11, 23), store=store, settings=guarded)
+    assert stats["total"] == 0 and len(served.hits) == hits  # no request reached the servers
+    assert list_findings(store) == before  # nothing rectified, nothing new: the sites were never asked
+    blocked = store.query("SELECT count(*) AS n FROM observations WHERE error = 'blocked-private'")[0]["n"]
+    assert blocked > 0
