@@ -12,6 +12,10 @@ No CMS-specific selectors: the extractor looks for what every list has in common
    header and footer regions: they count as items (and as undated ones).
 4. A column is blank when it lists no item, or says so (暂无信息, 暂无数据 …) without any dated item.
 5. ``<meta name="PubDate">`` dates a page that lists nothing else (a column that is one article).
+6. Content that scripts hold but browsers show is read too (Hanweb JCMS ``datastore`` records, dates
+   written by ``document.write('2026-11-18')``); an error page answered with 200 is flagged ``not_found``.
+7. On a column page, when one dated list links under the column's own directory and the others do not,
+   the newest date comes from that list (a sidebar of the site's latest news must not refresh it).
 """
 
 from __future__ import annotations
