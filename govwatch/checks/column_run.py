@@ -20,12 +20,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from govwatch.checks.columns import SITE_CHECKS, PageObs, SiteObs, check_site
 from govwatch.checks.media import InteractionCheck, feed_findings, interaction_finding
 from govwatch.errors import InputError
 from govwatch.extract.feeds import FeedError, parse_feed
-from govwatch.extract.listing import extract_listing, looks_not_found
+from govwatch.extract.listing import NOTHING_LISTED, extract_listing, looks_not_found
 from govwatch.extract.menu import MenuError, interaction_entries, parse_menu
 from govwatch.fetch.client import Fetcher, FetchResult
 from govwatch.findings import Finding
@@ -101,6 +102,22 @@ def _page(r: FetchResult, as_of: date, *, column: bool = True) -> PageObs:
     return page
 
 
+async def _framed_lists(f: Fetcher, site: Site, pages: dict[str, PageObs], as_of: date) -> None:
+    """A column page that lists nothing itself but embeds its list in an iframe on the same host is read
+    through that frame (at most two frames per page)."""
+    for url, page in pages.items():
+        lst = page.listing
+        if lst is None or not lst.blank or lst.blank_reason != NOTHING_LISTED or not lst.frames:
+            continue
+        host = urlsplit(page.url).netloc
+        for frame in [u for u in lst.frames if urlsplit(u).netloc == host][:2]:
+            r = await f.get_page(frame)
+            inner = await asyncio.to_thread(_page, r, as_of, column=url != site.url)
+            if inner.ok and inner.listing is not None and not inner.listing.blank:
+                page.listing = inner.listing
+                break
+
+
 async def _site(f: Fetcher, site: Site, as_of: date, rules: Rules, run_kind: str, out: _Collected) -> None:
     urls = [site.url] + [c.url for c in site.columns]
     results = await f.get_many(urls, pages=True)
@@ -108,6 +125,7 @@ async def _site(f: Fetcher, site: Site, as_of: date, rules: Rules, run_kind: str
     pages = await asyncio.to_thread(
         lambda: {u: _page(r, as_of, column=u != site.url) for u, r in results.items()}
     )
+    await _framed_lists(f, site, pages, as_of)
     home = pages[site.url]
     obs = SiteObs(site=site, home=home, columns=[(c, pages[c.url]) for c in site.columns])
     verdict = check_site(obs, as_of, rules)

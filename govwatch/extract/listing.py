@@ -101,6 +101,7 @@ class ListingResult:
     meta_date: date | None = None
     future_count: int = 0
     not_found: bool = False  # an error page answered with 200 (soft 404)
+    frames: list[str] = field(default_factory=list)  # iframe / frame targets (absolute URLs)
     meta: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -221,6 +222,9 @@ def extract_listing(
     """
     root = page if isinstance(page, etree._Element) else parse(page, content_type=content_type)
     tags = meta(root)
+    frames = (
+        [u for u in (absolute(url, el.get("src")) for el in root.iter("iframe", "frame")) if u] if url else []
+    )
     inline_script_content(root)
     strip_non_content(root)
     body = root.find("body")
@@ -285,7 +289,7 @@ def extract_listing(
     undated = _undated_rows(body, titles, link_count, covered, chrome_cache, url)
     items.extend(undated)
 
-    res = ListingResult(items=items, meta=tags)
+    res = ListingResult(items=items, meta=tags, frames=frames)
     pub = next((tags[k] for k in PUBDATE_KEYS if tags.get(k)), None)
     res.meta_date = parse_date(pub, as_of) if pub else None
     dated = [i for i in items if i.date is not None and plausible(i.date, as_of)]

@@ -1,7 +1,7 @@
 """The whole column check over sites built from markup the sample province does not use: Hanweb JCMS
 datastore lists, badge dates, policy tables with two dates, GBK pages without a charset header, a
-meta-refresh home page, a frameset home page, a soft 404 column. Each site is planted with a known
-verdict."""
+meta-refresh home page, a frameset home page, a list inside an iframe, a soft 404 column. Each site is
+planted with a known verdict."""
 
 from __future__ import annotations
 
@@ -98,7 +98,9 @@ def province(srv: LoopbackServer) -> tuple[Registry, dict[str, Route]]:
     add("3607990001", html(jcms([(T[0], ago(2)), (T[1], ago(5))])), [
         ("gzdt", "news", html(jcms([(T[0], ago(2))]))),
         ("bmdt", "news", html(jcms([(T[1], ago(40)), (T[2], ago(60))]))),
+        ("tzgg", "notice", html("<iframe src='/3607990001/tzgg/list.html' width='100%' height='800'></iframe>")),
     ])  # fmt: skip
+    r["/3607990001/tzgg/list.html"] = html(dl([(T[2], ago(200))]))
     # K: badge dates, GBK without charset header; home page reached through a meta refresh.
     r["/3607990002/index/"] = gbk(badges([(T[0], ago(1))]))
     add("3607990002", Route(200, "<html><head><meta http-equiv='refresh' content='0;url=/3607990002/index/'></head></html>"), [
@@ -118,6 +120,7 @@ def province(srv: LoopbackServer) -> tuple[Registry, dict[str, Route]]:
 
 EXPECTED = {
     ("column_overdue", "3607990001/bmdt"),
+    ("column_overdue", "3607990001/tzgg"),  # its list lives in an iframe
     ("column_due_soon", "3607990002/xwdt"),
     ("homepage_stale", "3607990003"),
     ("column_unreachable", "3607990003/jgzn"),
