@@ -86,7 +86,8 @@ class SiteSpec:
     host: int  # last octet of its loopback address
     columns: list[ColumnSpec] = field(default_factory=list)
     has_services: bool | None = None  # None: the contract's default for the kind
-    status: str = "ok"  # ok | down | flaky
+    status: str = "ok"  # ok | down | flaky — read when serving starts ("down": 503 to everything)
+    fail_every: int = 0  # read when serving starts: every n-th home-page request answers 503
     nav: list[tuple[str, str]] = field(default_factory=list)  # first-level navigation (text, href)
     footer_links: list[tuple[str, str]] = field(default_factory=list)
     friend_links: list[tuple[str, str]] = field(default_factory=list)

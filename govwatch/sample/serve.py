@@ -216,6 +216,7 @@ class ServedProvince:
                 if s.calendar:
                     dynamic[CALENDAR] = partial(calendar_page, prov, s, bases, out)
                 self._hosts[s.id] = _HostState(render_site(prov, s, bases, out), state, dynamic=dynamic)
+                self._hosts[s.id].fail_every = s.fail_every
             self._hosts["outside"] = _HostState(render_outside(prov, out), head_refused=frozenset({"/zwfw/"}))
             try:
                 self._servers = self._bind_all(want)

@@ -265,3 +265,13 @@ def test_serve_command_writes_registry_and_truth(tmp_path):
         timeout=60,
     )
     assert bad.returncode == 2 and "--as-of" in bad.stderr
+
+
+def test_site_states_set_on_the_province_before_serving():
+    prov = generate(AS_OF)
+    prov.site(prov.flaky_site).fail_every = 2
+    prov.site("3901000013").status = "down"
+    with serve(prov) as s, httpx.Client(timeout=5) as client:
+        codes = [client.get(s.site_url(prov.flaky_site)).status_code for _ in range(4)]
+        assert codes == [200, 503, 200, 503]
+        assert client.get(s.site_url("3901000013")).status_code == 503
