@@ -30,7 +30,7 @@ class Settings:
     sms_url: str | None
     webhook_url: str | None
     include_dir: Path
-    user_agent: str = "govwatch/0.1 (+government website inspection; contact the 政务公开 office)"
+    user_agent: str = "govwatch/0.1 (government website and new-media inspection)"
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

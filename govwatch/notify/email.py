@@ -16,6 +16,7 @@ from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from govwatch.errors import InputError
@@ -67,7 +68,13 @@ def build_message(
     html: str | None,
     dedup_key: str,
     date: datetime,
+    attachments: list[dict[str, str]] | None = None,
 ) -> EmailMessage:
+    """A multipart message (text, HTML alternative, attached files such as a unit's Word notice).
+
+    ``attachments``: ``[{path, filename, content_type}]`` as queued in the outbox; a file that no longer
+    exists raises ``FileNotFoundError`` so the message is not sent without the document it announces.
+    """
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = ", ".join(
@@ -79,6 +86,14 @@ def build_message(
     msg.set_content(text)
     if html:
         msg.add_alternative(html, subtype="html")
+    for att in attachments or []:
+        path = Path(att["path"])
+        ctype = att.get("content_type") or "application/octet-stream"
+        maintype, _, subtype = ctype.partition("/")
+        msg.add_attachment(
+            path.read_bytes(), maintype=maintype, subtype=subtype or "octet-stream",
+            filename=att.get("filename") or path.name,
+        )  # fmt: skip
     return msg
 
 

@@ -86,10 +86,14 @@ class _Outcome:
 
 def _deliver_email(msg: dict[str, Any], settings: Settings, now: datetime) -> _Outcome:
     config = mail.SmtpConfig.from_url(settings.smtp_url or "")
-    em = mail.build_message(
-        sender=settings.mail_from, recipients=msg["recipients"], subject=msg["subject"],
-        text=msg["body_text"], html=msg["body_html"], dedup_key=msg["dedup_key"], date=now,
-    )  # fmt: skip
+    try:
+        em = mail.build_message(
+            sender=settings.mail_from, recipients=msg["recipients"], subject=msg["subject"],
+            text=msg["body_text"], html=msg["body_html"], dedup_key=msg["dedup_key"], date=now,
+            attachments=msg.get("attachments") or [],
+        )  # fmt: skip
+    except FileNotFoundError as exc:
+        return _Outcome(False, "", f"attachment missing: {exc.filename}", permanent=True)
     try:
         answer = mail.send(config, em)
     except smtplib.SMTPRecipientsRefused as exc:

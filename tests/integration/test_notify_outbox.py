@@ -155,3 +155,47 @@ def test_smtp_login_with_credentials_from_the_url(queued, monkeypatch):
         assert sorted(got[0].rcpt_tos) == ["ww@example.cn", "zs@example.cn"]
     finally:
         ctrl.stop()
+
+
+def test_queued_attachment_is_mailed_and_a_missing_one_is_not_silently_dropped(store, tmp_path, monkeypatch):
+    """A unit's notice queued with its Word file (as render_month does) arrives with the file attached."""
+    import email
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    import_registry(store, load_registry(FIX / "registry_small.yaml"))
+    doc = tmp_path / "unit-gzsl-2026-11.docx"
+    doc.write_bytes(b"PK\x03\x04 not really a docx, but bytes to carry")
+    mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    for key, path in (("gzsl|notice|2026-11|email", doc), ("gzszfb|notice|2026-11|email", tmp_path / "gone.docx")):
+        store.execute(
+            "INSERT INTO outbox (dedup_key, channel, kind, unit_id, day, recipients, subject, body_text, attachments)"
+            " VALUES (%s, 'email', 'notice', %s, %s, %s, '整改通知', '请查收附件。', %s)",
+            (key, key.split("|")[0], AS_OF, json.dumps([{"email": "zs@example.cn", "name": "张三"}]),
+             json.dumps([{"path": str(path), "filename": path.name, "content_type": mime}])),
+        )  # fmt: skip
+    got: list = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+            got.append(envelope)
+            return "250 OK"
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    ctrl = Controller(Handler(), hostname="127.0.0.1", port=port)
+    ctrl.start()
+    try:
+        monkeypatch.setenv("GOVWATCH_SMTP_URL", f"smtp://127.0.0.1:{port}")
+        reset_settings_cache()
+        result = outbox.flush(now=AT, store=store)
+    finally:
+        ctrl.stop()
+    assert result["sent"] == 1 and len(got) == 1
+    parts = [p for p in email.message_from_bytes(got[0].content).walk() if p.get_filename()]
+    assert [p.get_filename() for p in parts] == [doc.name]
+    assert parts[0].get_payload(decode=True) == doc.read_bytes()
+    failed = store.query("SELECT status, last_error FROM outbox WHERE unit_id = 'gzszfb'")[0]
+    assert failed["status"] == "failed" and "attachment missing" in failed["last_error"]
