@@ -74,7 +74,7 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
-    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
+    mapping: dict[str, Any] = dict(yaml.SafeLoader.construct_mapping(loader, node, deep=True))  # type: ignore[arg-type]
     mapping["__line__"] = node.start_mark.line + 1
     mapping["__lines__"] = {
         str(k.value): k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)
@@ -254,6 +254,7 @@ def build_registry(rows: list[Row]) -> Registry:
     unit_rows: dict[str, Row] = {}
     sites: dict[str, Site] = {}
     accounts: dict[str, Account] = {}
+    target_rows: dict[tuple[str, str], Row] = {}  # (kind, id) → its row, for reference errors
     pending_contacts: list[tuple[Row, Contact]] = []
     pending_columns: list[tuple[Row, Column]] = []
 
@@ -326,7 +327,7 @@ def build_registry(rows: list[Row]) -> Registry:
                     id=sid, name=_text(d["name"]), url=_text(d["url"]), kind=kind, unit=_text(d["unit"]),
                     region=_text(d.get("region") or ""), has_services=bool(has_services),
                 )  # fmt: skip
-                sites[sid].__dict__["_row"] = row
+                target_rows[("sites", sid)] = row
         elif row.kind == "columns":
             cid = _text(d["id"])
             cat = _text(d["category"])
@@ -379,7 +380,7 @@ def build_registry(rows: list[Row]) -> Registry:
                     menu_url=_text(d["menu_url"]) if d.get("menu_url") else None,
                     interaction_url=_text(d["interaction_url"]) if d.get("interaction_url") else None,
                 )  # fmt: skip
-                accounts[aid].__dict__["_row"] = row
+                target_rows[("accounts", aid)] = row
 
     # References, checked once every row is known.
     for uid, unit in units.items():
@@ -402,10 +403,10 @@ def build_registry(rows: list[Row]) -> Registry:
             err(row, "unit", f"unknown unit {uid!r}")
         else:
             units[uid].contacts.append(contact)
-    for target in (*sites.values(), *accounts.values()):
-        row = target.__dict__.pop("_row")
-        if target.unit not in units:
-            err(row, "unit", f"unknown unit {target.unit!r}")
+    for (kind, tid), row in target_rows.items():
+        unit_id = sites[tid].unit if kind == "sites" else accounts[tid].unit
+        if unit_id not in units:
+            err(row, "unit", f"unknown unit {unit_id!r}")
     col_seen: dict[tuple[str, str], Row] = {}
     for row, column in pending_columns:
         sid = _text(row.data.get("site") or "")

@@ -58,10 +58,10 @@ def import_registry(store: Store, reg: Registry) -> dict[str, dict[str, int]]:
                 "region": s.region, "has_services": s.has_services, "active": True,
             }  # fmt: skip
             note("sites", _upsert(cur, "sites", ("id",), row))
-            for seq, c in enumerate(s.columns):
+            for seq, col in enumerate(s.columns):
                 crow = {
-                    "site_id": s.id, "id": c.id, "name": c.name, "url": c.url, "category": c.category,
-                    "level": c.level, "max_age_days": c.max_age_days, "seq": seq, "active": True,
+                    "site_id": s.id, "id": col.id, "name": col.name, "url": col.url, "category": col.category,
+                    "level": col.level, "max_age_days": col.max_age_days, "seq": seq, "active": True,
                 }  # fmt: skip
                 note("columns", _upsert(cur, "columns", ("site_id", "id"), crow))
         for a in reg.accounts:

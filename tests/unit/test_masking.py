@@ -3,7 +3,7 @@ from govwatch.masking import has_unmasked, id_checksum_ok, is_valid_id, luhn_ok,
 
 def _with_check(first17: str) -> str:
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights)) % 11]
+    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
 
 
 def test_id_checksum_and_birth_date():
