@@ -10,6 +10,7 @@ from operators.govwatch_common import (
     MONTHLY_INSPECTION_ASSET,
     START_DATE,
     TZ_NAME,
+    accounts_without_sites,
     as_of_param,
     default_args,
     max_shards_param,
@@ -85,10 +86,27 @@ def monthly_inspection() -> None:
             store.close()
 
     @task(
+        pool=CRAWL_POOL,
+        execution_timeout=timedelta(hours=2),
+        doc_md="检查没有网站的单位的政务新媒体账号（更新、频次、互动），它们不属于任何网站分片。失败：清除重跑（幂等）。",
+    )
+    def inspect_other_accounts(**context) -> dict:
+        from govwatch.checks.column_run import run_account_check
+
+        store = open_store()
+        try:
+            ids = accounts_without_sites(store, resolve_sites(context))
+            if not ids:
+                return {"accounts": 0}
+            return small(run_account_check(resolve_as_of(context), ids, store=store, run_kind="inspect"), 0)
+        finally:
+            store.close()
+
+    @task(
         execution_timeout=timedelta(hours=1),
         doc_md="按指标计分：单项否决、扣分、是否合格、合格率。失败：查看日志（多为规则配置错误），修正后重跑。",
     )
-    def scores(inspected: list[dict], **context) -> dict:
+    def scores(inspected: list[dict], other_accounts: dict, **context) -> dict:
         from govwatch.scoring import run_scores
 
         store = open_store()
@@ -107,7 +125,7 @@ def monthly_inspection() -> None:
         context["outlet_events"][MONTHLY_INSPECTION_ASSET].extra = extra
         return extra
 
-    totals = scores(inspect_sites.expand(site_ids=plan_shards()))
+    totals = scores(inspect_sites.expand(site_ids=plan_shards()), inspect_other_accounts())
     gate = ValidationGateOperator(
         task_id="validate",
         suites=None,

@@ -90,7 +90,7 @@ def run_dag(
         reasons = [
             line.strip()
             for line in output.splitlines()
-            if "不符合的值 / offending" in line or line.startswith("Data Docs:")
+            if line.strip().startswith(("不符合的值 / offending", "Data Docs:"))
         ]
         say(
             f"  {dag_id:24s} {logical.isoformat():26s} HELD  {took:5.1f}s  validation gate failed (log {log})"

@@ -167,3 +167,19 @@ def report_period(as_of: date) -> str:
     day reports on the current month.
     """
     return (as_of - timedelta(days=1)).strftime("%Y-%m")
+
+
+def accounts_without_sites(store: Any, site_ids: list[str] | None = None) -> list[str]:
+    """Active accounts that no site shard of the inspection covers.
+
+    ``run_inspection`` over a shard of sites inspects the accounts of those sites' units; an account whose
+    unit has no active site in the run (a county bureau with a WeChat account but no site of its own)
+    would be missed by every shard.
+    """
+    rows = store.query(
+        "SELECT a.id FROM accounts a WHERE a.active AND NOT EXISTS ("
+        " SELECT 1 FROM sites s WHERE s.active AND s.unit_id = a.unit_id"
+        " AND (%(sites)s::text[] IS NULL OR s.id = ANY(%(sites)s::text[]))) ORDER BY a.id",
+        {"sites": site_ids},
+    )
+    return [r["id"] for r in rows]

@@ -117,7 +117,7 @@ def test_column_update_check(dagbag, airflow_db, province_env):
     }
     assert seen_sites == set(sites), "only the sites of the param, sharded"
     accounts = store.query(
-        "SELECT count(DISTINCT target_id) AS n FROM observations WHERE target_type = 'account'"
+        "SELECT count(DISTINCT target_id) AS n FROM observations WHERE target_type = 'feed'"
     )
     assert accounts[0]["n"] == len(province_env["served"].province.accounts)
     assert store.query("SELECT count(*) AS n FROM findings WHERE check_code LIKE 'media_%%'")[0]["n"] > 0
