@@ -32,9 +32,9 @@ DAG_IDS = {
 
 
 def _json(out: str):
-    # The CLI may print warnings before the JSON document.
-    start = min(i for i in (out.find("["), out.find("{")) if i >= 0)
-    return json.loads(out[start:])
+    # The CLI may print log lines and warnings before the JSON document (one line).
+    lines = [ln for ln in out.splitlines() if ln.startswith(("[", "{"))]
+    return json.loads(lines[-1])
 
 
 def test_environment_shape(tmp_path):
@@ -65,7 +65,7 @@ def test_setup_lists_the_five_dags_without_import_errors(tmp_path):
     env = setup_airflow(settings)
     listed = _json(airflow("dags", "list", "-o", "json", env=env).stdout)
     assert {d["dag_id"] for d in listed} == DAG_IDS
-    assert {d["owner"] for d in listed} == {"govwatch"}
+    assert all(d["owners"] == ["govwatch"] and d["is_paused"] == "False" for d in listed)
     errors = _json(airflow("dags", "list-import-errors", "-o", "json", env=env).stdout)
     assert errors == []
     pools = {
