@@ -10,8 +10,9 @@ Choices (Airflow 3.3):
 * ``AIRFLOW_HOME = $GOVWATCH_HOME/airflow``; DAGs and plugins come straight from this repository.
 * Metadata in SQLite (``$AIRFLOW_HOME/airflow.db``) with the ``LocalExecutor``. Airflow 3 dropped the
   SequentialExecutor; the LocalExecutor is its default executor and is allowed with SQLite. SQLite has a
-  single writer, so concurrent task processes serialise on the metadata DB (Airflow's own retries cover
-  "database is locked"); we therefore keep ``parallelism`` small (2, the machine's cores). The findings store is
+  single writer: the file is put in WAL mode and every connection waits up to 60 s for the write lock
+  (``SQLITE_CONNECT_ARGS``) instead of failing with "database is locked" when the scheduler, the dag
+  processor, the API server and task heartbeats write at once; ``parallelism`` stays small (2). The findings store is
   PostgreSQL regardless. For production use PostgreSQL for the metadata too (``deploy/compose.yaml``).
 * The simple auth manager with one ``admin`` user (role admin); its password is written once to
   ``$AIRFLOW_HOME/simple_auth_manager_passwords.json.generated`` (mode 0600) and kept across runs.
@@ -36,6 +37,12 @@ POOLS: dict[str, tuple[int, str]] = {
     "govwatch_crawl": (4, "对外抓取（栏目检查、全面检查、可用性探测）的并发上限 / outbound crawling"),
     "govwatch_sms": (1, "短信网关发送，逐条串行 / the SMS gateway, one sender at a time"),
 }
+
+#: SQLite connect arguments (imported by Airflow by dotted path): wait up to a minute for the single writer
+#: instead of failing at once with "database is locked" when the scheduler, the dag processor, the API
+#: server and task heartbeats write at the same moment.
+SQLITE_CONNECT_ARGS: dict[str, object] = {"timeout": 60}
+SQLITE_CONNECT_ARGS_ASYNC: dict[str, object] = {"timeout": 60}
 
 ADMIN_USER = "admin"
 TIMEZONE = "Asia/Shanghai"
@@ -119,6 +126,8 @@ def airflow_env(
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{ADMIN_USER}:admin",
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords_file(settings)),
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS": "govwatch.airflow_env.SQLITE_CONNECT_ARGS",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONNECT_ARGS_ASYNC": "govwatch.airflow_env.SQLITE_CONNECT_ARGS_ASYNC",
             "AIRFLOW__API__PORT": env.get("GOVWATCH_AIRFLOW_PORT", "8080"),
             "AIRFLOW__API__SECRET_KEY": _secret(settings, "api_secret_key"),
             "AIRFLOW__API_AUTH__JWT_SECRET": _secret(settings, "jwt_secret"),
@@ -170,6 +179,7 @@ def setup_airflow(settings: Settings | None = None, env: Mapping[str, str] | Non
     home.mkdir(parents=True, exist_ok=True)
     admin_password(settings)
     airflow("db", "migrate", env=env)
+    _sqlite_wal(env)
     pools_path = home / "govwatch_pools.json"
     pools_path.write_text(json.dumps(pools_json(), ensure_ascii=False, indent=2), encoding="utf-8")
     airflow("pools", "import", str(pools_path), env=env)
@@ -177,6 +187,17 @@ def setup_airflow(settings: Settings | None = None, env: Mapping[str, str] | Non
     # dag processor has run.
     airflow("dags", "reserialize", env=env)
     return env
+
+
+def _sqlite_wal(env: Mapping[str, str]) -> None:
+    """Put a SQLite metadata DB in WAL mode (kept in the file): readers no longer block the one writer."""
+    url = env.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", "")
+    if not url.startswith("sqlite:///"):
+        return
+    import sqlite3
+
+    with sqlite3.connect(url.removeprefix("sqlite:///"), timeout=60) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
 
 
 def main(argv: list[str] | None = None) -> int:
