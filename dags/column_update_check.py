@@ -128,7 +128,7 @@ def column_update_check() -> None:
         task_id="validate",
         suites=["observations", "findings"],
         retries=0,
-        doc_md="数据质量闸门：校验本次抓取记录和问题数据。未通过：任务失败并告警，核对 Data Docs。",
+        doc_md="数据质量闸门：校验本次抓取记录和问题数据。未通过：任务失败并告警，核对 Data Docs。（仅有已按 extraction_failed 暂缓的站点日期无法识别时，告警后继续；规则 quality.hold_on_withheld_sites 可改为暂停）",
     )
     summarize(checked, accounts) >> gate
 

@@ -33,7 +33,8 @@ DOC = """
 
 网站按 `max_shards` 分成有限个分片任务并行，抓取在 `govwatch_crawl` 池中限流，XCom 中只有计数。
 计分后由数据质量闸门校验；通过后更新资产 `govwatch://monthly_inspection`，触发 `monthly_report` 生成月报、
-通报和各单位整改通知。校验不通过则不会发出任何通知。
+通报和各单位整改通知。校验不通过则不会发出任何通知；只有已暂缓栏目结论（extraction_failed）的站点日期
+无法识别时，闸门告警运维人员后放行，因为这些站点不会产生栏目问题。
 
 **参数**
 - `as_of`：检查基准日（YYYY-MM-DD），留空为本次运行日期；
@@ -130,7 +131,7 @@ def monthly_inspection() -> None:
         task_id="validate",
         suites=None,
         retries=0,
-        doc_md="数据质量闸门：校验登记册、抓取记录、问题和得分。未通过：任务失败并告警，不会生成通知。",
+        doc_md="数据质量闸门：校验登记册、抓取记录、问题和得分。未通过：任务失败并告警，不会生成通知。（仅有已按 extraction_failed 暂缓的站点日期无法识别时，告警后继续；规则 quality.hold_on_withheld_sites 可改为暂停）",
     )
     published = publish(totals)
     totals >> gate >> published

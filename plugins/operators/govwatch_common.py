@@ -37,9 +37,10 @@ class GovwatchAlertNotifier(BaseNotifier):
 
     template_fields = ("message",)
 
-    def __init__(self, message: str = "") -> None:
+    def __init__(self, message: str = "", title: str = "任务失败") -> None:
         super().__init__()
         self.message = message
+        self.title = title
 
     def notify(self, context: Any) -> None:
         ti = context.get("ti") or context.get("task_instance")
@@ -49,7 +50,7 @@ class GovwatchAlertNotifier(BaseNotifier):
         try_number = getattr(ti, "try_number", "?")
         map_index = getattr(ti, "map_index", -1)
         exc = context.get("exception")
-        subject = f"【govwatch 任务失败】{dag_id}.{task_id}"
+        subject = f"【govwatch {self.title}】{dag_id}.{task_id}"
         text = (
             f"{subject}\n运行：{run_id}　第 {try_number} 次尝试"
             + (f"　分片 {map_index}" if map_index not in (-1, None) else "")

@@ -45,5 +45,17 @@ class ValidationGateOperator(BaseOperator):
             raise AirflowFailException(str(exc)) from exc
         finally:
             store.close()
+        if summary.get("contained"):
+            # Only sites the column check already withheld failed: the run goes on, the operators are told.
+            from operators.govwatch_common import GovwatchAlertNotifier
+
+            GovwatchAlertNotifier(
+                "数据校验发现站点日期无法识别（已按 extraction_failed 暂缓其栏目结论，其余流程继续）：\n"
+                + "\n".join(summary["contained"])
+                + (f"\nData Docs: {summary['data_docs_path']}" if summary.get("data_docs_path") else ""),
+                title="数据校验预警",
+            ).notify({**context, "exception": "validation: withheld sites only"})
+            log.warning("validation for %s: contained failures only, run continues: %s", as_of, summary)
+            return small(summary)
         log.info("validation passed for %s: %s", as_of, summary)
         return small(summary)

@@ -56,3 +56,30 @@ def test_site_losing_its_dates_is_withheld_and_gated(
     )
     assert feeds[0]["n"] == stats["accounts"] == len(ACCOUNTS)
     assert withheld_sites(later, store=store) == []
+
+
+def test_gate_lets_a_contained_failure_through_unless_the_profile_holds(
+    store: Store, gw_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The withheld site fails validation, but its column findings were not judged: by default the DAG gate
+    alerts and goes on; a profile with quality.hold_on_withheld_sites holds the run."""
+    from govwatch.quality import ValidationGateFailed, gate
+    from govwatch.settings import reset_settings_cache
+
+    prov = generate(AS_OF)
+    with serve(prov) as served:
+        path = tmp_path / "registry.yaml"
+        path.write_text(served.registry_yaml(), encoding="utf-8")
+        import_registry(store, load_registry(path))
+        run_column_check(AS_OF, site_ids=[HEALTHY, NODATES], accounts=False, store=store)
+
+    summary = gate(AS_OF, ["observations"], store=store)
+    assert summary["success"] is False
+    assert len(summary["contained"]) == 1 and NODATES in summary["contained"][0]
+
+    strict = tmp_path / "strict.yaml"
+    strict.write_text("extends: national\nquality:\n  hold_on_withheld_sites: true\n", encoding="utf-8")
+    monkeypatch.setenv("GOVWATCH_RULES", str(strict))
+    reset_settings_cache()
+    with pytest.raises(ValidationGateFailed, match=DATES_EXPECTATION):
+        gate(AS_OF, ["observations"], store=store)
