@@ -38,8 +38,9 @@ def seed_probes(as_of: date, rounds: int, store: Store) -> int:
 
 
 def report(store: Store, settings: Settings, as_of: date, period: str) -> dict[str, int]:
-    """Print counts of findings by check, scores, and where the findings and notices are."""
+    """Print counts of findings by check, 合格率, and where the findings, notices and messages are."""
     from govwatch.exports import findings_xlsx
+    from govwatch.scoring.compute import pass_rate
     from govwatch.store.findings import list_findings
 
     rows = list_findings(store, as_of=as_of)
@@ -56,15 +57,20 @@ def report(store: Store, settings: Settings, as_of: date, period: str) -> dict[s
         " WHERE as_of = %s GROUP BY target_type ORDER BY 1",
         (as_of,),
     ):
-        say(f"scores {r['target_type']}: {r['passed']}/{r['checked']} passed")
-    notices = sorted(p for p in (settings.notices_dir / period).rglob("*") if p.is_file()) if (
-        settings.notices_dir / period
-    ).exists() else []
-    say(f"notices for {period}: {len(notices)} files under {settings.notices_dir / period}")
-    for p in notices[:8]:
+        say(f"scores {r['target_type']}: {r['passed']}/{r['checked']} passed, 合格率 {pass_rate(r['passed'], r['checked'])}%")
+    folder = settings.notices_dir / period
+    notices = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+    say(f"notices for {period}: {len(notices)} files under {folder}")
+    for p in notices[:12]:
         say(f"  {p}")
+    if len(notices) > 12:
+        say(f"  … and {len(notices) - 12} more")
     outbox = store.query("SELECT channel, status, count(*) AS n FROM outbox GROUP BY 1, 2 ORDER BY 1, 2")
-    say("outbox: " + (", ".join(f"{r['channel']}/{r['status']} {r['n']}" for r in outbox) or "empty"))
+    say(
+        "outbox: "
+        + (", ".join(f"{r['channel']}/{r['status']} {r['n']}" for r in outbox) or "empty")
+        + "  (GOVWATCH_SMTP_URL / GOVWATCH_SMS_URL unset → kept in the outbox; `govwatch notify flush` sends them)"
+    )
     return dict(by_check)
 
 

@@ -21,11 +21,11 @@ import os
 import sqlite3
 import sys
 import time
-from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from govwatch.airflow_env import admin_password, airflow, airflow_env, passwords_file, setup_airflow
+from govwatch.demo import seed_probes
 from govwatch.settings import TZ, get_settings, use_settings
 from govwatch.store.db import database_url, open_store
 
@@ -69,8 +69,8 @@ def run_dag(
     """``airflow dags test DAG_ID LOGICAL_DATE`` (output to a log file).
 
     Returns ("success", []) or ("gate", reasons) when only the validation gate failed — the designed
-    outcome when the data must not reach notices (the sample province plants a site whose list dates
-    cannot be read); any other failure stops the demo.
+    outcome when the data must not reach notices (e.g. with ``quality.hold_on_withheld_sites: true`` the
+    sample province's site whose list dates cannot be read holds the run); any other failure stops the demo.
     """
     args = ["dags", "test", dag_id, logical.isoformat()]
     if conf:
@@ -102,16 +102,6 @@ def run_dag(
     raise SystemExit(
         f"DAG {dag_id} failed (exit {proc.returncode}, failed tasks {failed}); log: {log}\n{tail}"
     )
-
-
-def seed_probes(as_of: date, rounds: int, store: object) -> int:
-    """Real probe rounds of the served sites, stamped at the as-of day's half-hour slots from 00:00."""
-    from govwatch.checks.probe_run import run_probe
-
-    start = datetime.combine(as_of, datetime.min.time(), tzinfo=TZ)
-    for i in range(rounds):
-        run_probe(at=start + timedelta(minutes=30 * i), store=store)  # type: ignore[arg-type]
-    return rounds
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -200,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         clock.lap("DAG runs", t)
 
-        report(store, settings, as_of, period, remind_day, env)
+        report(store, settings, as_of, period, env)
         if args.keep_serving:
             say(f"serving the sample province at {served.host_base}.*:{served.port} — Ctrl-C to stop")
             try:
@@ -219,45 +209,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def report(store, settings, as_of: date, period: str, remind_day: date, env: dict[str, str]) -> None:  # noqa: ANN001
-    from govwatch.exports import findings_xlsx
-    from govwatch.store.findings import list_findings
+def report(store, settings, as_of: date, period: str, env: dict[str, str]) -> None:  # noqa: ANN001
+    from govwatch.demo import report as print_report
 
-    rows = list_findings(store, as_of=as_of)
-    by_check = Counter(r["check"] for r in rows)
-    by_sev = Counter(r["severity"] for r in rows)
-    say("")
-    say(f"findings seen on {as_of}: {len(rows)} ({', '.join(f'{k} {v}' for k, v in sorted(by_sev.items()))})")
-    for check, n in sorted(by_check.items(), key=lambda kv: (-kv[1], kv[0])):
-        say(f"  {check:26s} {n:4d}")
-    xlsx = findings_xlsx(rows, settings.exports_dir / f"findings-{as_of}.xlsx")
-    say(f"findings: {xlsx}  (also: govwatch findings --as-of {as_of} --format json)")
-    notices = (
-        sorted(p for p in settings.notices_dir.rglob("*") if p.is_file())
-        if settings.notices_dir.exists()
-        else []
-    )
-    say(f"notices for {period}: {len(notices)} files under {settings.notices_dir}")
-    for p in notices[:12]:
-        say(f"  {p}")
-    if len(notices) > 12:
-        say(f"  … and {len(notices) - 12} more")
-    outbox = store.query(
-        "SELECT channel, status, count(*) AS n FROM outbox GROUP BY channel, status ORDER BY 1, 2"
-    )
-    say(
-        f"outbox after the reminders of {remind_day}: "
-        + (", ".join(f"{r['channel']}/{r['status']} {r['n']}" for r in outbox) or "empty")
-        + "  (GOVWATCH_SMTP_URL / GOVWATCH_SMS_URL unset → kept in the outbox; govwatch notify flush sends them)"
-    )
-    scores = store.query(
-        "SELECT target_type, count(*) AS checked, count(*) FILTER (WHERE passed) AS passed FROM scores"
-        " WHERE as_of = %s GROUP BY target_type ORDER BY 1",
-        (as_of,),
-    )
-    for r in scores:
-        rate = 100.0 * r["passed"] / r["checked"] if r["checked"] else 0.0
-        say(f"scores {r['target_type']}: {r['passed']}/{r['checked']} passed, 合格率 {rate:.1f}%")
+    print_report(store, settings, as_of, period)
     say("")
     say(
         f"Airflow UI: .venv/bin/python -m govwatch.airflow_env standalone  → http://127.0.0.1:{env['AIRFLOW__API__PORT']}/"
