@@ -7,12 +7,21 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from airflow.sdk import BaseOperator
+from airflow.sdk import BaseOperator, BaseOperatorLink
 from airflow.sdk.exceptions import AirflowFailException
 
 from operators.govwatch_common import open_store, resolve_as_of, small
 
 log = logging.getLogger(__name__)
+
+
+class DataDocsLink(BaseOperatorLink):
+    """“数据校验报告” button on a gate task: the Data Docs served by the govwatch view of the API server."""
+
+    name = "数据校验报告 / Data Docs"
+
+    def get_link(self, operator: BaseOperator, *, ti_key: Any) -> str:
+        return "/govwatch/data-docs/index.html"
 
 
 class ValidationGateOperator(BaseOperator):
@@ -24,6 +33,7 @@ class ValidationGateOperator(BaseOperator):
 
     template_fields: Sequence[str] = ("as_of",)
     ui_color = "#fde9d9"
+    operator_extra_links = (DataDocsLink(),)
 
     def __init__(self, *, suites: Sequence[str] | None = None, as_of: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)

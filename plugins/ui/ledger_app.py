@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from fastapi import Depends, FastAPI, Query
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi import Depends, FastAPI, HTTPException, Query
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
 try:  # the API server provides it; outside it (unit tests of the page) the app runs unprotected
     from airflow.api_fastapi.core_api.security import get_user
@@ -94,6 +94,21 @@ def load_view(state: str | None = None, unit: str | None = None) -> dict[str, An
     }
 
 
+def data_docs_root() -> Path:
+    from hooks.govwatch_hook import GovwatchHook
+
+    return GovwatchHook().get_settings().home / "gx" / "data_docs"
+
+
+def resolve_data_docs(path: str, root: Path | None = None) -> Path | None:
+    """The file under the Data Docs folder that ``path`` names; None outside it or when missing."""
+    base = (root or data_docs_root()).resolve()
+    target = (base / path).resolve()
+    if not target.is_relative_to(base) or not target.is_file():
+        return None
+    return target
+
+
 def create_app() -> FastAPI:
     app = FastAPI(title="govwatch 整改台账 / 检查问题", docs_url=None, redoc_url=None, openapi_url=None)
 
@@ -105,6 +120,14 @@ def create_app() -> FastAPI:
             html = _TEMPLATES.get_template("error.html").render(error=f"{type(exc).__name__}: {exc}")
             return HTMLResponse(html, status_code=503)
         return HTMLResponse(_TEMPLATES.get_template("ledger.html").render(**view))
+
+    @app.get("/data-docs/{path:path}", dependencies=_deps())
+    async def data_docs(path: str) -> FileResponse:
+        """The Great Expectations Data Docs the validation gates build under ``$GOVWATCH_HOME/gx/``."""
+        target = resolve_data_docs(path or "index.html")
+        if target is None:
+            raise HTTPException(status_code=404, detail="数据校验报告尚未生成 / no Data Docs yet")
+        return FileResponse(target)
 
     @app.get("/ledger.json", dependencies=_deps())
     async def ledger_json(state: str | None = Query(None), unit: str | None = Query(None)) -> JSONResponse:

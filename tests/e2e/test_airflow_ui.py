@@ -89,7 +89,7 @@ def api_server(store, gw_env, tmp_path):
             pytest.fail(
                 "api-server did not answer in 120 s: " + (tmp_path / "api-server.log").read_text()[-3000:]
             )
-        yield {"base": base, "password": admin_password(settings)}
+        yield {"base": base, "password": admin_password(settings), "home": settings.home}
     finally:
         os.killpg(proc.pid, 15)
         try:
@@ -124,6 +124,19 @@ def test_ledger_view_in_the_airflow_ui(api_server, tmp_path):
     assert {f["check"] for f in data["findings"]} == {"privacy_leak", "homepage_stale"}
     assert len(data["items"]) == 2
     assert ID_NUMBER not in str(data) and "13812345678" not in str(data)
+
+    # The validation gates' Data Docs, served behind the same login; the gate tasks link to them.
+    auth = {"Authorization": f"Bearer {token}"}
+    assert httpx.get(base + "/govwatch/data-docs/index.html", headers=auth, timeout=30).status_code == 404
+    docs = api_server["home"] / "gx" / "data_docs"
+    docs.mkdir(parents=True)
+    (docs / "index.html").write_text("<html><body>数据校验报告</body></html>", encoding="utf-8")
+    (api_server["home"] / "secret.txt").write_text("not for the browser", encoding="utf-8")
+    got = httpx.get(base + "/govwatch/data-docs/index.html", headers=auth, timeout=30)
+    assert got.status_code == 200 and "数据校验报告" in got.text
+    assert httpx.get(base + "/govwatch/data-docs/index.html", timeout=30).status_code in (401, 403)
+    assert httpx.get(base + "/govwatch/data-docs/..%2F..%2Fsecret.txt", headers=auth, timeout=30).status_code == 404
+    assert ours[0]["operator_extra_links"], ours[0]
 
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         pytest.skip("Chromium is not installed (apt-get install -y chromium)")
