@@ -89,17 +89,17 @@ def monthly_inspection() -> None:
     @task(
         pool=CRAWL_POOL,
         execution_timeout=timedelta(hours=2),
-        doc_md="检查没有网站的单位的政务新媒体账号（更新、频次、互动），它们不属于任何网站分片。失败：清除重跑（幂等）。",
+        doc_md="检查没有网站的单位的政务新媒体账号（更新、频次、互动、错敏字），它们不属于任何网站分片。失败：清除重跑（幂等）。",
     )
     def inspect_other_accounts(**context) -> dict:
-        from govwatch.checks.column_run import run_account_check
+        from govwatch.checks.inspect_run import run_account_inspection
 
         store = open_store()
         try:
             ids = accounts_without_sites(store, resolve_sites(context))
             if not ids:
                 return {"accounts": 0}
-            return small(run_account_check(resolve_as_of(context), ids, store=store, run_kind="inspect"), 0)
+            return small(run_account_inspection(resolve_as_of(context), ids, store=store), 0)
         finally:
             store.close()
 

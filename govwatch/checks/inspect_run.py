@@ -682,3 +682,35 @@ def run_inspection(as_of: date, site_ids: Iterable[str] | None = None, *, store:
         raise RuntimeError("inspection incomplete / 检查未完成: " + "; ".join(errors))
     finish_run(store, run_id, stats)
     return stats
+
+
+def run_account_inspection(as_of: date, account_ids: Iterable[str], *, store: Store | None = None) -> dict:
+    """The monthly inspection of accounts no site shard covers (units without a site): their column-check
+    codes (freshness, interaction) and 错敏字 in their posts. Scores are left to the caller's scores step."""
+    from govwatch.checks.column_run import run_account_check
+    from govwatch.store.observations import record_observations
+
+    store = store or open_store()
+    ids = sorted(set(account_ids))
+    media = run_account_check(as_of, ids, store=store, run_kind="inspect")
+    rules = load_rules()
+    accounts = store.query(
+        "SELECT id, unit_id, feed_url FROM accounts WHERE active AND id = ANY(%s) ORDER BY id", (ids,)
+    )
+    findings, observations, unjudged = (
+        asyncio.run(_scan_accounts(rules, as_of, accounts, _Scanners(rules, as_of))) if accounts else ([], [], set())
+    )
+    now = datetime.now(TZ)
+    record_observations(
+        store,
+        ({**o, "run_kind": "inspect", "as_of": as_of, "fetched_at": o.get("fetched_at") or now,
+          "url": scrub(o["url"] or "")[:2000], "final_url": scrub(o["final_url"]) if o.get("final_url") else None}
+         for o in observations),
+    )  # fmt: skip
+    scope = Scope(
+        checks=frozenset({"typo", "serious_error"}),
+        sites=frozenset(),
+        accounts=frozenset(a["id"] for a in accounts if a["id"] not in unjudged),
+    )
+    recorded = record_findings(store, run_kind="inspect", as_of=as_of, scope=scope, findings=findings)
+    return {"accounts": len(ids), "media": media, "wording": recorded, "unjudged": sorted(unjudged)}

@@ -42,3 +42,22 @@ def test_sample_province_inspection_matches_truth(store, tmp_path, holdout):
     leaks = [f for f in list_findings(store) if f["check"] == "privacy_leak"]
     assert leaks and all("*" in f["evidence"] for f in leaks)
     assert stats["scores"]["sites"]["checked"] == len(prov.sites)
+
+
+def test_accounts_outside_every_site_shard_get_the_wording_scan(store, tmp_path):
+    """The monthly DAG inspects accounts of units without a site in a task of their own: 错敏字 in their
+    posts are found there too, and a re-run changes nothing."""
+    from govwatch.checks.inspect_run import run_account_inspection
+
+    prov = generate(AS_OF)
+    with serve(prov) as served:
+        path = tmp_path / "registry.yaml"
+        path.write_text(served.registry_yaml(), encoding="utf-8")
+        import_registry(store, load_registry(path))
+        stats = run_account_inspection(AS_OF, ["tt-yzfb"], store=store)
+        before = store.query("SELECT * FROM findings ORDER BY id")
+        run_account_inspection(AS_OF, ["tt-yzfb"], store=store)
+    assert stats["accounts"] == 1 and not stats["unjudged"]
+    typos = [f for f in list_findings(store) if f["check"] == "typo" and f["target_id"] == "tt-yzfb"]
+    assert typos and all(f["target_type"] == "account" for f in typos)
+    assert store.query("SELECT * FROM findings ORDER BY id") == before
