@@ -8,6 +8,7 @@ from airflow.sdk import CronTriggerTimetable, dag, task
 from operators.govwatch_common import (
     CRAWL_POOL,
     MONTHLY_INSPECTION_ASSET,
+    PLAN_SHARDS_DOC,
     START_DATE,
     TZ_NAME,
     accounts_without_sites,
@@ -15,6 +16,7 @@ from operators.govwatch_common import (
     default_args,
     max_shards_param,
     open_store,
+    plan_site_shards,
     report_period,
     resolve_as_of,
     resolve_sites,
@@ -60,17 +62,7 @@ DOC = """
     doc_md=DOC,
 )
 def monthly_inspection() -> None:
-    @task(
-        doc_md="把要检查的网站分成至多 `max_shards` 组（只传网站标识码）。失败：多为数据库不可达，修复后重跑。"
-    )
-    def plan_shards(**context) -> list[list[str]]:
-        from govwatch.checks.column_run import site_shards
-
-        store = open_store()
-        try:
-            return site_shards(int(context["params"]["max_shards"]), resolve_sites(context), store=store)
-        finally:
-            store.close()
+    plan_shards = task(task_id="plan_shards", doc_md=PLAN_SHARDS_DOC)(plan_site_shards)
 
     @task(
         pool=CRAWL_POOL,

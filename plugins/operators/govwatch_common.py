@@ -139,6 +139,20 @@ def open_store() -> Any:
     return _open()
 
 
+PLAN_SHARDS_DOC = "把要检查的网站分成至多 `max_shards` 组（只传网站标识码）。失败：多为数据库不可达，修复后重跑。"
+
+
+def plan_site_shards(**context: Any) -> list[list[str]]:
+    """The sites of a run split into at most ``max_shards`` lists (the task the sharded DAGs map over)."""
+    from govwatch.checks.column_run import site_shards
+
+    store = open_store()
+    try:
+        return site_shards(int(context["params"]["max_shards"]), resolve_sites(context), store=store)
+    finally:
+        store.close()
+
+
 def small(stats: Any, limit: int = 50) -> Any:
     """Keep XCom small: long lists become their length (XCom carries counts, not data)."""
     if isinstance(stats, dict):
