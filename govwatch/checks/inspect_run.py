@@ -329,21 +329,23 @@ class _Inspector:
             )
         rep.stats["messages"] = counted
 
+    def _listed(self, pages: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+        """(normalised URL, listing item) of every linked item on the fetched list pages."""
+        from govwatch.extract.listing import extract_listing
+
+        out = []
+        for url, raw in pages:
+            listing = extract_listing(
+                raw.text, url=normalize_url(raw.final_url) or url, as_of=self.as_of, content_type=raw.content_type
+            )
+            out += [(u, it) for it in listing.items if it.url and (u := normalize_url(it.url))]
+        return out
+
     async def _undated_messages(
         self, pages: list[tuple[str, Any]], limit: int, rep: SiteReport, target: str
     ) -> list[Message]:
-        from govwatch.extract.listing import extract_listing
 
-        urls: list[str] = []
-        for url, raw in pages:
-            listing = extract_listing(
-                raw.text,
-                url=normalize_url(raw.final_url) or url,
-                as_of=self.as_of,
-                content_type=raw.content_type,
-            )
-            urls += [u for u in (normalize_url(i.url) for i in listing.items if i.url) if u]
-        urls = list(dict.fromkeys(urls))[:limit]
+        urls = list(dict.fromkeys(u for u, _ in self._listed(pages)))[:limit]
         raws = await asyncio.gather(*(self.get(u) for u in urls))
         out = []
         for u, raw in zip(urls, raws, strict=True):
@@ -354,25 +356,13 @@ class _Inspector:
         return out
 
     async def _column_items(self, col: dict[str, Any], rep: SiteReport, target: str) -> list[Item] | None:
-        from govwatch.extract.listing import extract_listing
 
         pages = await self._list_pages(
             col["url"], rep, target, int(self.rules.get("interpretation.max_list_pages", 2))
         )
         if not pages:
             return None
-        items: list[Item] = []
-        for url, raw in pages:
-            listing = extract_listing(
-                raw.text,
-                url=normalize_url(raw.final_url) or url,
-                as_of=self.as_of,
-                content_type=raw.content_type,
-            )
-            for it in listing.items:
-                u = normalize_url(it.url) if it.url else None
-                if u:
-                    items.append(Item(it.title, u, it.date))
+        items = [Item(it.title, u, it.date) for u, it in self._listed(pages)]
         return list({i.url: i for i in items}.values())
 
     async def _interpretations(self, rep: SiteReport, site: dict[str, Any]) -> None:
@@ -599,10 +589,23 @@ def _column_check(as_of: date, site_ids: list[str] | None, store: Store) -> dict
     return run_column_check(as_of, site_ids, store=store, run_kind="inspect")
 
 
+def _record_observations(store: Store, as_of: date, observations: list[dict[str, Any]]) -> None:
+    """The inspection's fetches as observations (run kind ``inspect``)."""
+    from govwatch.store.observations import record_observations
+
+    now = datetime.now(TZ)  # when the fetch happened (data, not a check date)
+    # A URL can carry personal data in its query (?sfzh=…): stored masked, like every evidence.
+    record_observations(
+        store,
+        ({**o, "run_kind": "inspect", "as_of": as_of, "fetched_at": o.get("fetched_at") or now,
+          "url": scrub(o["url"] or "")[:2000], "final_url": scrub(o["final_url"]) if o.get("final_url") else None}
+         for o in observations),
+    )  # fmt: skip
+
+
 def run_inspection(as_of: date, site_ids: Iterable[str] | None = None, *, store: Store | None = None) -> dict:
     """The monthly full inspection for ``as_of``; returns counts by check and per-site stats."""
     from govwatch.scoring import run_scores
-    from govwatch.store.observations import record_observations
 
     store = store or open_store()
     rules = load_rules()
@@ -643,14 +646,7 @@ def run_inspection(as_of: date, site_ids: Iterable[str] | None = None, *, store:
         findings += r.findings
         withheld |= r.withheld
         observations += r.observations
-    now = datetime.now(TZ)  # when the fetch happened (data, not a check date)
-    # A URL can carry personal data in its query (?sfzh=…): stored masked, like every evidence.
-    record_observations(
-        store,
-        ({**o, "run_kind": "inspect", "as_of": as_of, "fetched_at": o.get("fetched_at") or now,
-          "url": scrub(o["url"] or "")[:2000], "final_url": scrub(o["final_url"]) if o.get("final_url") else None}
-         for o in observations),
-    )  # fmt: skip
+    _record_observations(store, as_of, observations)
     scope = Scope(
         checks=INSPECT_CODES,
         sites=frozenset(ids) if ids else None,
@@ -688,7 +684,6 @@ def run_account_inspection(as_of: date, account_ids: Iterable[str], *, store: St
     """The monthly inspection of accounts no site shard covers (units without a site): their column-check
     codes (freshness, interaction) and 错敏字 in their posts. Scores are left to the caller's scores step."""
     from govwatch.checks.column_run import run_account_check
-    from govwatch.store.observations import record_observations
 
     store = store or open_store()
     ids = sorted(set(account_ids))
@@ -700,13 +695,7 @@ def run_account_inspection(as_of: date, account_ids: Iterable[str], *, store: St
     findings, observations, unjudged = (
         asyncio.run(_scan_accounts(rules, as_of, accounts, _Scanners(rules, as_of))) if accounts else ([], [], set())
     )
-    now = datetime.now(TZ)
-    record_observations(
-        store,
-        ({**o, "run_kind": "inspect", "as_of": as_of, "fetched_at": o.get("fetched_at") or now,
-          "url": scrub(o["url"] or "")[:2000], "final_url": scrub(o["final_url"]) if o.get("final_url") else None}
-         for o in observations),
-    )  # fmt: skip
+    _record_observations(store, as_of, observations)
     scope = Scope(
         checks=frozenset({"typo", "serious_error"}),
         sites=frozenset(),

@@ -36,34 +36,14 @@ def broken_link_findings(
         more = f"等 {len(pages)} 个页面" if len(pages) > 1 else ""
         if st.verdict == "broken":
             evidence = f"页面 {first.page_url}{more} 中的链接「{label}」无法访问（{st.reason}）：{url}"
-            out.append(
-                make(
-                    rules,
-                    "broken_link",
-                    "site",
-                    site_id,
-                    evidence,
-                    site_id=site_id,
-                    unit_id=unit_id,
-                    evidence_key=url,
-                    evidence_url=first.page_url,
-                )
-            )
+            variant: dict[str, str] = {}
         else:
             evidence = f"疑似不可用链接：页面 {first.page_url}{more} 中的链接「{label}」（{st.reason}，重试后仍失败）：{url}"
-            out.append(
-                make(
-                    rules,
-                    "broken_link",
-                    "site",
-                    site_id,
-                    evidence,
-                    site_id=site_id,
-                    unit_id=unit_id,
-                    evidence_key=url,
-                    evidence_url=first.page_url,
-                    severity="warn",
-                    code="broken_link_suspected",
-                )
+            variant = {"severity": "warn", "code": "broken_link_suspected"}
+        out.append(
+            make(
+                rules, "broken_link", "site", site_id, evidence, site_id=site_id, unit_id=unit_id,
+                evidence_key=url, evidence_url=first.page_url, **variant,
             )
+        )  # fmt: skip
     return out
